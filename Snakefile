@@ -1,0 +1,26 @@
+# The KT Skills Investigation Report: raw partner data -> validated, clean tables ->
+# aggregates -> figures -> report text -> HTML (pandoc or Quarto) -> PDF (WeasyPrint).
+# This file is the index; each stage lives in workflow/rules/<stage>.smk.
+from snakemake.utils import min_version
+
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/render.smk"
+
+
+rule all:
+    input:
+        REPORT_HTML,
+        REPORT_PDF,
+        KEY_FIGURES_OUT,
+        PERSONAL_DATA_CHECK,
+    default_target: True
