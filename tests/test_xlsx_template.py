@@ -73,7 +73,8 @@ def test_header_row_is_the_contract_columns_and_is_frozen(workbook):
     for table in PARTNER_TABLES.values():
         sheet = workbook[table.name]
         header = [cell.value for cell in sheet[1]]
-        assert tuple(header) == table.column_names
+        expected = [f"{c.name} *" if c.required else c.name for c in table.columns]
+        assert header == expected
         assert sheet.max_row == 1, "the template has no data rows"
         # Row 1 stays in view while scrolling: the frozen pane starts in row 2.
         assert re.fullmatch(r"[A-Z]+2", sheet.freeze_panes), sheet.freeze_panes
@@ -211,7 +212,15 @@ def test_columns_are_wide_enough_for_their_header(workbook):
         sheet = workbook[table.name]
         for index, column in enumerate(table.columns, start=1):
             width = sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width
-            assert len(column.name) + 2 <= width <= 60, f"{table.name}.{column.name}: {width}"
+            header = sheet.cell(row=1, column=index).value
+            assert len(header) + 2 <= width <= 60, f"{table.name}.{column.name}: {width}"
+
+
+def test_the_readers_see_contract_names_in_the_marked_headers(workbook):
+    readers = pytest.importorskip("ktreport.readers")
+    for table in PARTNER_TABLES.values():
+        header = [readers.header_key(cell.value) for cell in workbook[table.name][1]]
+        assert tuple(header) == table.column_names
 
 
 def test_validation_texts_fit_excels_limits(workbook):

@@ -46,6 +46,7 @@ ERROR_LIMIT = 225
 TEMPLATE_DATE = dt.datetime(2024, 1, 1)
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
+REQUIRED_MARK = " *"
 SKILLS_SHEET = "skills"
 HELP_SHEET = "help"
 LISTS_SHEET = "lists"
@@ -253,7 +254,7 @@ def _page_setup(sheet: Worksheet) -> None:
 def _table_sheet(sheet: Worksheet, table: Table, lists: _ListSheet) -> None:
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell = sheet.cell(row=1, column=index, value=header_text(column))
         if column.is_personal:
             cell.fill, cell.font = PERSONAL_FILL, PERSONAL_FONT
         elif column.required:
@@ -277,6 +278,15 @@ def _table_sheet(sheet: Worksheet, table: Table, lists: _ListSheet) -> None:
     # The header stays visible while scrolling down, the id column while scrolling right.
     sheet.freeze_panes = "B2"
     sheet.sheet_properties.tabColor = "1F4E79"
+
+
+def header_text(column: Column) -> str:
+    """The header cell: the column name, with `` *`` when required.
+
+    The readers match headers ignoring case and punctuation, so "case_id *" is "case_id";
+    the star marks required columns even when printed in black and white.
+    """
+    return f"{column.name}{REQUIRED_MARK}" if column.required else column.name
 
 
 def header_comment(column: Column) -> str:
@@ -353,7 +363,7 @@ def column_width(column: Column) -> float:
         width = max(len(v) for v in column.allowed) + 4
     else:
         width = KIND_WIDTHS.get(column.kind, 16)
-    return float(max(width, len(column.name) + 4, len(column.example) + 2))
+    return float(max(width, len(header_text(column)) + 4, len(column.example) + 2))
 
 
 def data_validation(column: Column, lists: _ListSheet) -> DataValidation:
@@ -529,7 +539,7 @@ def _help_sheet(sheet: Worksheet, partner: Partner, tables: Sequence[Table]) -> 
             None,
         ),
         (
-            "2. Dark header = required column; light header = optional; orange header = "
+            "2. Dark header with * = required column; light header = optional; orange header = "
             "personal data. Hover over a header to read what the column means.",
             None,
         ),
