@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -359,3 +360,90 @@ def test_column_letters_of_validations_match_the_header(workbook):
             assert index <= len(table.columns), f"{table.name}: validation in column {letter}"
             for validation, _ in matches:
                 assert validation.promptTitle == table.columns[index - 1].name
+
+
+# ------------------------------------------------------------------- filled in and read back
+def example_row(table: Table) -> dict[str, object]:
+    """One row made of the contract's examples, typed as a partner's spreadsheet holds them."""
+    row: dict[str, object] = {}
+    for column in table.columns:
+        if not column.example:
+            continue
+        if column.kind in ("integer", "number"):
+            row[column.name] = int(column.example)
+        elif column.kind == "date":
+            row[column.name] = dt.datetime.fromisoformat(column.example)
+        else:
+            row[column.name] = column.example
+    return row
+
+
+def sample_rows(partner_id: str) -> dict[str, list[dict[str, object]]]:
+    """The sample rows: the contract's examples plus a second row per table."""
+    cases = example_row(PARTNER_TABLES["case_studies"])
+    interviews = example_row(PARTNER_TABLES["interviews"])
+    ratings = example_row(PARTNER_TABLES["ratings"])
+    for row, key in ((cases, "case_id"), (interviews, "interview_id"), (ratings, "interview_id")):
+        row[key] = str(row[key]).replace("UNIBO", partner_id)
+    return {
+        "case_studies": [
+            cases,
+            {
+                **cases,
+                "case_id": f"{partner_id}-C02",
+                "programme": "Negotiation for KT officers",
+                "provider_type": "university",
+                "country": "Czech Republic",
+                "delivery_mode": "blended",
+                "duration_hours": 7.5,
+                "certification": "no",
+                "skills": "negotiation",
+            },
+        ],
+        "interviews": [
+            {**interviews, "name": "Maria Example", "email": "maria@example.org"},
+            {
+                **interviews,
+                "interview_id": f"{partner_id}-I02",
+                "respondent_group": "kt_expert",
+                "country": "Italy",
+                "gender": "male",
+                "consent_to_quote": "no",
+            },
+        ],
+        "ratings": [ratings, {**ratings, "skill": "licensing", "importance": 4}],
+    }
+
+
+def fill(template: Path, out: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
+    """Type ``rows`` into the template's sheets below the header, as a partner would."""
+    workbook = openpyxl.load_workbook(template)
+    for table_name, table_rows in rows.items():
+        sheet = workbook[table_name]
+        header = [str(cell.value).removesuffix(" *") for cell in sheet[1]]
+        for number, row in enumerate(table_rows, start=2):
+            for name, value in row.items():
+                sheet.cell(row=number, column=header.index(name) + 1, value=value)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)
+    return out
+
+
+def test_a_filled_template_is_read_back_by_the_readers(tmp_path):
+    readers = pytest.importorskip("ktreport.readers")
+    template = write_template("ALPHA", tmp_path / "t.xlsx", TAXONOMY, PARTNERS)
+    rows = sample_rows("ALPHA")
+    filled = fill(template, tmp_path / "ALPHA.xlsx", rows)
+    for table in PARTNER_TABLES.values():
+        raw = readers.read_table(
+            filled, filled.name, table.column_names, table.required_columns, table.name
+        )
+        assert raw.problems == [], table.name
+        assert raw.sheet == table.name
+        assert raw.header_row == 1
+        assert raw.unknown_columns == []
+        assert [r.number for r in raw.rows] == [2, 3]
+        first = raw.rows[0].cells
+        for name, value in rows[table.name][0].items():
+            expected = value.date().isoformat() if isinstance(value, dt.datetime) else str(value)
+            assert first[name] == expected, f"{table.name}.{name}"
