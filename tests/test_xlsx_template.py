@@ -23,6 +23,7 @@ from ktreport.xlsx_template import (
     write_template,
 )
 
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "partners"
 CONSORTIUM = FIXTURES / "small_consortium"
 TAXONOMY = CONSORTIUM / "skills_taxonomy.csv"
@@ -447,3 +448,61 @@ def test_a_filled_template_is_read_back_by_the_readers(tmp_path):
         for name, value in rows[table.name][0].items():
             expected = value.date().isoformat() if isinstance(value, dt.datetime) else str(value)
             assert first[name] == expected, f"{table.name}.{name}"
+
+
+# ------------------------------------------------------------- round trip with the validator
+def validator():
+    validate = pytest.importorskip("ktreport.validate")
+    if not hasattr(validate, "validate_raw"):
+        pytest.skip("ktreport.validate has no validate_raw yet")
+    return validate
+
+
+@pytest.fixture
+def raw_with_template(tmp_path) -> tuple[Path, Path]:
+    """A data/raw/ folder with the project's partners and taxonomy, and UNIBO's template."""
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("partners.csv", "skills_taxonomy.csv"):
+        shutil.copy(RAW / name, raw / name)
+    template = write_template(
+        "UNIBO", tmp_path / "UNIBO_template.xlsx", raw / "skills_taxonomy.csv", raw / "partners.csv"
+    )
+    return raw, template
+
+
+def hand_over(filled: Path, raw: Path) -> None:
+    """The coordinator puts the one workbook in the folder of each table (same file name)."""
+    for table in PARTNER_TABLES:
+        (raw / table).mkdir(exist_ok=True)
+        shutil.copy(filled, raw / table / "UNIBO.xlsx")
+
+
+def test_a_template_filled_with_the_sample_rows_validates_cleanly(raw_with_template):
+    validate = validator()
+    raw, template = raw_with_template
+    hand_over(fill(template, raw.parent / "UNIBO.xlsx", sample_rows("UNIBO")), raw)
+    result = validate.validate_raw(raw, root=raw.parent.parent)
+    assert [p.line() for p in result.problems] == []
+    assert result.ok
+    assert sorted((f.table, f.n_rows) for f in result.files) == [
+        ("case_studies", 2),
+        ("interviews", 2),
+        ("ratings", 2),
+    ]
+
+
+def test_a_wrong_enum_typed_in_is_caught_with_its_row_and_column(raw_with_template):
+    validate = validator()
+    raw, template = raw_with_template
+    rows = sample_rows("UNIBO")
+    rows["case_studies"][1]["provider_type"] = "universty"  # row 3 of the sheet
+    rows["interviews"][0]["gender"] = "femal"  # row 2
+    hand_over(fill(template, raw.parent / "UNIBO.xlsx", rows), raw)
+    result = validate.validate_raw(raw, root=raw.parent.parent)
+    assert not result.ok
+    found = {(p.file, p.row, p.column, p.value) for p in result.problems if p.severity == "error"}
+    assert found == {
+        ("data/raw/case_studies/UNIBO.xlsx", 3, "provider_type", "universty"),
+        ("data/raw/interviews/UNIBO.xlsx", 2, "gender", "femal"),
+    }

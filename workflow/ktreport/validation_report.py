@@ -258,13 +258,9 @@ def _cell_view(typed: Any, understood: Any, severity: str) -> CellView:
         return CellView(BLANK, shown, False, severity)
     if shown == typed_text.strip():
         return CellView(typed_text, None, False, severity)
-    return CellView(typed_text, shown, NOT_UNDERSTOOD in _parts(understood), severity)
-
-
-def _parts(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [_show(v) for v in value]
-    return [_show(value)]
+    # "?" alone or as one item of a list ("?; licensing") marks what was not understood.
+    unknown = any(part.strip() == NOT_UNDERSTOOD for part in shown.split(";"))
+    return CellView(typed_text, shown, unknown, severity)
 
 
 def _show(value: Any) -> str:
