@@ -55,6 +55,8 @@ class Column:
     aliases: dict[str, str] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
+    # True: the value must be greater than ``minimum`` (a duration of 0 hours is no programme).
+    minimum_exclusive: bool = False
     # Value used when the cell is blank (only for optional columns).
     default: str | bool | None = None
     example: str = ""
@@ -70,9 +72,12 @@ class Column:
         if self.allowed:
             return ", ".join(self.allowed)
         if self.kind in ("number", "integer") and self.minimum is not None:
-            upper = "" if self.maximum is None else f" to {self.maximum:g}"
             what = "a whole number" if self.kind == "integer" else "a number"
-            return f"{what} from {self.minimum:g}{upper}"
+            if self.maximum is None:
+                lower = "greater than" if self.minimum_exclusive else "of at least"
+                return f"{what} {lower} {self.minimum:g}"
+            lower = "above" if self.minimum_exclusive else "from"
+            return f"{what} {lower} {self.minimum:g} to {self.maximum:g}"
         return ""
 
 
@@ -239,6 +244,7 @@ CASE_STUDIES = Table(
             False,
             "Total duration of the programme in hours (decimal comma accepted).",
             minimum=0,
+            minimum_exclusive=True,
             example="21",
         ),
         Column(
