@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from ktreport.problems import Problem
 from ktreport.validation_report import render_html, write_html
+
+validate = pytest.importorskip("ktreport.validate")
+FileReport = validate.FileReport
+ValidationResult = validate.ValidationResult
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 CASES = "data/raw/case_studies/UJ.xlsx"
 INTERVIEWS = "data/raw/interviews/UNIBO.csv"
@@ -18,30 +24,9 @@ CLEAN = "data/raw/interviews/UH.xlsx"
 ELSEWHERE = "data/raw/case_studies/NETVAL.csv"
 
 
-# Stand-ins with the shape of validate.ValidationResult / FileReport (duck typing), so the
-# report is tested on its own; the round trip with the real validator is in test_xlsx_template.
-@dataclass
-class FileReport:
-    path: str
-    table: str
-    partner_id: str | None
-    n_rows: int
-    problems: list[Problem] = field(default_factory=list)
-    preview: list = field(default_factory=list)
-
-
-@dataclass
-class Result:
-    problems: list[Problem]
-    files: list[FileReport]
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
-
-    @property
-    def n_rows(self) -> int:
-        return sum(f.n_rows for f in self.files)
+def Result(problems: list[Problem], files: list[FileReport]) -> ValidationResult:  # noqa: N802
+    """A validation result as ``validate_raw`` returns it (the tables are not needed here)."""
+    return ValidationResult(problems=problems, files=files, tables={})
 
 
 WRONG_ENUM = Problem(
@@ -100,9 +85,9 @@ CASES_PREVIEW = [
             "case_id": ("UJ-C01", "UJ-C01"),
             "provider_type": ("KT association", "kt_association"),
             "country": ("Czech Republic", "CZ"),
-            "duration_hours": ("7,5", 7.5),
-            "certification": ("x", True),
-            "best_practice": ("", False),
+            "duration_hours": ("7,5", "7.5"),
+            "certification": ("x", "yes"),
+            "best_practice": ("", "no"),
             "notes": ("<script>alert('hi')</script> & more", "<script>alert('hi')</script> & more"),
         },
     ),
@@ -110,17 +95,17 @@ CASES_PREVIEW = [
         3,
         {
             "case_id": ("UJ-C02", "UJ-C02"),
-            "provider_type": ("uni versity", None),
+            "provider_type": ("uni versity", "?"),
             "country": ("Polska", "PL"),
-            "skills": ("licensing", ["licensing"]),
+            "skills": ("licensing", "licensing"),
         },
     ),
     (
         4,
         {
             "case_id": ("UJ-C03", "UJ-C03"),
-            "duration_hours": ("3 days", None),
-            "skills": ("negociation; licensing", [None, "licensing"]),
+            "duration_hours": ("3 days", "?"),
+            "skills": ("negociation; licensing", "?; licensing"),
         },
     ),
 ]
@@ -130,11 +115,12 @@ INTERVIEWS_PREVIEW = [
         {
             "interview_id": ("UNIBO-I01", "UNIBO-I01"),
             "country": ("Italia", "IT"),
-            "interview_date": ("31/03/2023", dt.date(2023, 3, 31)),
-            "name": ("Mario Rossi", None),
-            "email": ("mario.rossi@unibo.it", None),
-            "organisation": ("Rossi Consulting", None),
-            "phone": ("+39 051 000000", None),
+            "interview_date": ("31/03/2023", "2023-03-31"),
+            # The validator leaves personal columns out; the report must not rely on it.
+            "name": ("Mario Rossi", "Mario Rossi"),
+            "email": ("mario.rossi@unibo.it", "mario.rossi@unibo.it"),
+            "organisation": ("Rossi Consulting", "Rossi Consulting"),
+            "phone": ("+39 051 000000", "+39 051 000000"),
         },
     )
 ]
@@ -370,6 +356,54 @@ def test_fingerprint_is_taken_from_the_result_when_it_has_one():
     result = sample_result()
     result.fingerprint = "abc123def"
     assert "abc123def" in render_html(result)
+
+
+def test_values_of_other_types_are_shown_as_a_partner_reads_them():
+    # Not what the validator produces today (it gives text), but the report must not break.
+    preview = [
+        (
+            2,
+            {
+                "duration_hours": ("7,5", 7.5),
+                "certification": ("x", True),
+                "interview_date": ("31/03/2023", dt.date(2023, 3, 31)),
+                "skills": ("negociation; licensing", [None, "licensing"]),
+            },
+        )
+    ]
+    html = render_html(Result([], [FileReport(CASES, "case_studies", "UJ", 1, [], preview)]))
+    (table,) = parse(html).tables["preview"]
+    cells = preview_cells(table)
+    assert cells[("2", "duration_hours")] == "7,5 → 7.5"
+    assert cells[("2", "certification")] == "x → yes"
+    assert cells[("2", "skills")] == "negociation; licensing → ?; licensing"
+
+
+# ---------------------------------------------------------------- with the real validator
+def test_report_of_a_real_validation_names_each_problem(tmp_path):
+    raw = tmp_path / "data" / "raw"
+    (raw / "case_studies").mkdir(parents=True)
+    for name in ("partners.csv", "skills_taxonomy.csv"):
+        shutil.copy(RAW / name, raw / name)
+    (raw / "case_studies" / "UJ.csv").write_text(
+        "case_id,programme,provider,provider_type,country,delivery_mode,audience,skills\n"
+        "UJ-C01,Licensing basics,UJ,university,Czech Republic,online,researchers,licensing\n"
+        "UJ-C02,Deal making,UJ,univercity,Polska,hybrid,researchers,negociation\n",
+        encoding="utf-8",
+    )
+    result = validate.validate_raw(raw, root=tmp_path)
+    assert not result.ok
+    html = render_html(result)
+    tables = parse(html)
+    listed = {(r[1], r[2]) for r in tables.rows("problems") if len(r) == 6}
+    for problem in result.problems:
+        assert (str(problem.row), problem.column) in listed, problem.line()
+    assert {(p.row, p.column) for p in result.problems} >= {(3, "provider_type"), (3, "skills")}
+    cells = preview_cells(tables.tables["preview"][0])
+    assert cells[("2", "country")] == "Czech Republic → CZ"
+    assert cells[("3", "skills")] == "negociation → ?"
+    (summary,) = tables.tables["summary"]
+    assert summary[1][0] == "UJ" and summary[1][-1] == "needs fixes"
 
 
 def test_write_html_writes_the_rendered_page(tmp_path):
