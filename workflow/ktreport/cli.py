@@ -49,6 +49,146 @@ def template(
     typer.echo(f"Wrote {written} (the template of {partner.partner_id}, {partner.name}).")
 
 
+@app.command()
+def diff(
+    old: str = typer.Argument(
+        None, help="Old version: tag, branch, commit or built folder (default: the latest tag)."
+    ),
+    new: str = typer.Argument(
+        None, help="New version: tag, branch, commit or built folder (default: the working tree)."
+    ),
+    out: str = typer.Option(
+        "", "--out", help="Folder to write (default: report/output/diff/<OLD>..<NEW>/)."
+    ),
+    fail_on_change: bool = typer.Option(
+        False, "--fail-on-change", help="Exit with 1 when anything changed (for CI)."
+    ),
+    cores: str = typer.Option("all", "--cores", help="Cores for each build (Snakemake --cores)."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Build again even when cached."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write changes.pdf."),
+) -> None:
+    """Tracked changes between two versions: numbers, text, figures and partner data rows."""
+    import logging
+    import traceback
+    from pathlib import Path
+
+    from ktreport import diff as diff_module
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    cwd = Path.cwd()
+    try:
+        run = diff_module.diff_versions(
+            old,
+            new,
+            cwd,
+            out=Path(out) if out else None,
+            cores=cores,
+            pdf=pdf,
+            rebuild=rebuild,
+            progress=lambda message: typer.echo(message, err=True),
+        )
+    except diff_module.DiffError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        raise typer.Exit(130) from None
+    except Exception:  # a bug: a short message here, the traceback in a log
+        log = cwd / ".cache" / "ktreport" / "logs" / "diff-error.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        typer.echo(f"Error: ktreport diff failed unexpectedly; details are in {log}", err=True)
+        raise typer.Exit(2) from None
+    s = run.changes.summary
+    counts = (
+        (s.key_figures_changed + s.key_figures_added + s.key_figures_removed, "key figure"),
+        (s.sections_changed + s.sections_added + s.sections_removed, "section"),
+        (s.figures_changed + s.figures_added + s.figures_removed, "figure"),
+        (s.rows_added + s.rows_removed + s.rows_modified, "data row"),
+    )
+    changed = ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts)
+    typer.echo(f"{run.changes.old.label} → {run.changes.new.label}: changed {changed}.")
+    for path in (run.written.html, run.written.pdf, run.written.json):
+        if path is not None:
+            typer.echo(f"  {path}")
+    if fail_on_change and run.changes.anything_changed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    paths: list[str] = typer.Argument(  # noqa: B008 - typer declares arguments this way
+        None, help="Partner files or folders to check (default: every file of --raw-dir)."
+    ),
+    raw_dir: str = typer.Option(
+        "data/raw", "--raw-dir", help="Folder of the partner data (partners.csv, tables)."
+    ),
+    html: str = typer.Option("", "--html", help="Also write a readable HTML report here."),
+) -> None:
+    """Check the partner files and list every problem at once (exit 1 when any is an error)."""
+    import sys
+    import traceback
+    from pathlib import Path
+
+    try:
+        from ktreport import validate as validation
+
+        result = validation.validate_raw(Path(raw_dir), [Path(p) for p in paths or []] or None)
+        report_problem = ""
+        if html:
+            try:
+                from ktreport import validation_report
+            except ImportError:
+                report_problem = "the HTML validation report is not available in this version"
+            else:
+                validation_report.write_html(result, Path(html))
+    except Exception:  # a bug, not bad data: short message here, the traceback in the log
+        log = Path("logs") / "ktreport-validate.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"the details are in {log}"
+        except OSError:
+            where = "the details could not be written to logs/"
+        error = sys.exc_info()[1]
+        typer.echo(
+            f"ktreport validate stopped on an internal error ({type(error).__name__}); {where}. "
+            "Please send that file to the maintainers.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(highlight=False, soft_wrap=True)
+        for file, group in validation.group_by_file(result.problems):
+            console.print(Text(file, style="bold underline"))
+            for problem in group:
+                style = "bold red" if problem.severity == "error" else "yellow"
+                line = Text("  ")
+                line.append(f"{problem.severity:<8}", style=style)
+                line.append(problem.location.removeprefix(file).lstrip(":") or "(file)")
+                line.append("  " + problem.message)
+                if problem.hint:
+                    line.append(" — " + problem.hint, style="dim")
+                console.print(line)
+            console.print()
+        style = "bold red" if not result.ok else "bold green"
+        console.print(Text(validation.summary_line(result), style=style))
+    else:
+        text = validation.format_problems(result.problems)
+        if text:
+            typer.echo(text + "\n")
+        typer.echo(validation.summary_line(result))
+    if report_problem:
+        typer.echo(f"Note: {report_problem}.", err=True)
+    elif html:
+        typer.echo(f"The report for partners: {html}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
 def main() -> None:
     app()
 
