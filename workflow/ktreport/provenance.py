@@ -1,0 +1,233 @@
+"""Stage 4, provenance: what a version of the report is made of.
+
+Version (``git describe``), build date (the date of the last commit, never the clock),
+``SOURCE_DATE_EPOCH``, a fingerprint over all raw data files, the list of those files and
+the versions of the tools that render the report. Shown on the title page, in the PDF
+metadata and in the "Build information" annex.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ktreport import contract
+
+RAW_DIR = Path("data") / "raw"
+FINGERPRINT_DIGITS = 12
+PYTHON_TOOLS = ("snakemake", "pandas", "plotly", "kaleido", "jinja2", "weasyprint")
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """Output of a git command in ``root``, or None outside a git checkout / without git."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip()
+
+
+def version(root: Path, fallback: str = "0.1") -> str:
+    """``git describe --tags --dirty --always``; ``fallback`` (config) outside git."""
+    return _git(Path(root), "describe", "--tags", "--dirty", "--always") or fallback
+
+
+def commit(root: Path) -> str | None:
+    return _git(Path(root), "rev-parse", "HEAD")
+
+
+def source_date_epoch(root: Path, raw_dir: Path | None = None) -> int:
+    """Seconds of the last commit's date.
+
+    Outside git: ``SOURCE_DATE_EPOCH`` from the environment, else the newest modification
+    time of the raw files (the closest thing to "when the content last changed").
+    """
+    committed = _git(Path(root), "log", "-1", "--format=%ct")
+    if committed:
+        return int(committed)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    files = raw_files(Path(root), raw_dir)
+    return max((int(p.stat().st_mtime) for p in files), default=0)
+
+
+def build_date(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def raw_files(root: Path, raw_dir: Path | None = None) -> list[Path]:
+    """Every raw input file (hidden files and READMEs excluded), sorted by relative path."""
+    base = Path(root) / (raw_dir or RAW_DIR)
+    if not base.is_dir():
+        return []
+    files = [
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        and not p.name.lower().startswith("readme")
+    ]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_fingerprint(root: Path, raw_dir: Path | None = None) -> str:
+    """Short SHA-256 over the sorted relative paths and bytes of all raw files: a rename,
+    an added or a changed file all change it."""
+    digest = hashlib.sha256()
+    for path in raw_files(root, raw_dir):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(sha256(path).encode("ascii") + b"\n")
+    return digest.hexdigest()[:FINGERPRINT_DIGITS]
+
+
+def _count_rows(path: Path) -> int | None:
+    """Data rows (non-blank, header excluded) of a CSV, .xlsx or .ods file; None if unreadable."""
+    try:
+        if path.suffix.lower() == ".csv":
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=_delimiter(text)) if any(r)]
+        elif path.suffix.lower() in (".xlsx", ".ods"):
+            from python_calamine import CalamineWorkbook
+
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            rows = [r for r in sheet.to_python() if any(str(c).strip() for c in r)]
+        else:
+            return None
+    except Exception:  # a file the validator will complain about: no row count here
+        return None
+    return max(len(rows) - 1, 0)
+
+
+def _delimiter(text: str) -> str:
+    header = text.splitlines()[0] if text else ""
+    return max((",", ";", "\t"), key=header.count)
+
+
+def _partner_of(relative: Path) -> str:
+    """``data/raw/interviews/UNIBO.xlsx`` → ``UNIBO``; reference tables → ``consortium``."""
+    parts = relative.parts
+    if len(parts) >= 4 and parts[2] in contract.PARTNER_TABLES:
+        return relative.stem
+    return "consortium"
+
+
+def raw_file_list(root: Path, raw_dir: Path | None = None) -> list[dict[str, Any]]:
+    """One record per raw file: path (relative), table, partner, rows, sha256."""
+    records = []
+    for path in raw_files(root, raw_dir):
+        relative = path.relative_to(root)
+        table = relative.parts[2] if len(relative.parts) >= 4 else relative.stem
+        records.append(
+            {
+                "path": relative.as_posix(),
+                "table": table,
+                "partner": _partner_of(relative),
+                "rows": _count_rows(path),
+                "sha256": sha256(path),
+            }
+        )
+    return records
+
+
+def _first_line(command: list[str]) -> str | None:
+    if shutil.which(command[0]) is None and not Path(command[0]).is_file():
+        return None
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = [line.strip() for line in (result.stdout or "").splitlines() if line.strip()]
+    return lines[0] if result.returncode == 0 and lines else None
+
+
+def pandoc_path() -> str:
+    """The pandoc of the pypandoc-binary wheel (the engine the report is built with)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def tool_versions(include_quarto: bool | None = None) -> dict[str, str | None]:
+    """Versions of the tools that build the report (None: not available here).
+
+    ``include_quarto``: None reports quarto when it is on PATH, False never (the build did
+    not use it), True always (an error to the reader if missing: shown as None).
+    """
+    tools: dict[str, str | None] = {}
+    for name in PYTHON_TOOLS:
+        try:
+            tools[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            tools[name] = None
+    pandoc = _first_line([pandoc_path(), "--version"])
+    tools["pandoc"] = pandoc.removeprefix("pandoc").strip() if pandoc else None
+    if include_quarto or (include_quarto is None and shutil.which("quarto")):
+        tools["quarto"] = _first_line(["quarto", "--version"])
+    chromium = chromium_path()
+    tools["chromium"] = _first_line([chromium, "--version"]) if chromium else None
+    return dict(sorted(tools.items()))
+
+
+def build_info(
+    root: Path,
+    config: Mapping[str, Any] | None = None,
+    *,
+    raw_dir: Path | None = None,
+    include_quarto: bool | None = None,
+) -> dict[str, Any]:
+    """Everything the title page, the PDF metadata and the build annex say about a version.
+
+    Keys: version, commit, date (ISO date of the last commit), datetime (ISO, UTC),
+    source_date_epoch, data_fingerprint, raw_files, tools. No absolute path of the build
+    machine appears in it.
+    """
+    root = Path(root)
+    report = dict((config or {}).get("report", {}))
+    epoch = source_date_epoch(root, raw_dir)
+    when = build_date(epoch)
+    return {
+        "version": version(root, str(report.get("version", "0.1"))),
+        "commit": commit(root),
+        "date": when.date().isoformat(),
+        "date_long": f"{when.day} {when:%B %Y}",
+        "datetime": when.isoformat().replace("+00:00", "Z"),
+        "source_date_epoch": epoch,
+        "data_fingerprint": data_fingerprint(root, raw_dir),
+        "raw_files": raw_file_list(root, raw_dir),
+        "tools": tool_versions(include_quarto),
+    }
