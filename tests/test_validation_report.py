@@ -415,3 +415,9 @@ def test_write_html_writes_the_rendered_page(tmp_path):
 def test_no_files_gives_a_readable_page():
     html = render_html(Result([], []))
     assert "No partner files were found." in html
+
+
+def test_each_file_heading_counts_only_what_there_is(html):
+    assert "<h3>2 errors and 1 warning</h3>" in html  # UJ's case studies
+    assert "<h3>1 error and 1 warning</h3>" in html  # UNIBO's interviews
+    assert "0 warnings</h3>" not in html

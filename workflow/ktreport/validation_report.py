@@ -87,6 +87,14 @@ class FileView:
     def ready(self) -> bool:
         return self.errors == 0
 
+    @property
+    def count_text(self) -> str:
+        """ "2 errors and 1 warning", "1 warning": only what there is."""
+        parts = [_plural(self.errors, "error")] if self.errors else []
+        if self.warnings:
+            parts.append(_plural(self.warnings, "warning"))
+        return " and ".join(parts)
+
 
 @dataclass
 class PartnerView:
@@ -378,6 +386,7 @@ th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left;
   vertical-align: top; }
 th { background: #eef3f8; color: var(--brand); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.problems td.num { white-space: nowrap; }
 .status { display: inline-block; padding: .05rem .5rem; border-radius: 999px;
   font-weight: 600; font-size: .85rem; white-space: nowrap; }
 .status.ready { background: var(--ok-bg); color: var(--ok); }
@@ -493,7 +502,7 @@ means it was not understood. Problem cells are highlighted.</li>
 {% if f.ready %}<span class="status ready">ready</span>
 {%- else %}<span class="status fix">needs fixes</span>{% endif %}</p>
 {% if f.problems %}
-<h3>{{ plural(f.errors, "error") }}, {{ plural(f.warnings, "warning") }}</h3>
+<h3>{{ f.count_text }}</h3>
 {{ problem_table(f.problems, False) }}
 {% else %}
 <p class="clean">No problems found.</p>
