@@ -189,6 +189,48 @@ def validate(
     raise typer.Exit(0 if result.ok else 1)
 
 
+@app.command()
+def synth(
+    out: str = typer.Option(..., "--out", help="Folder to write the raw-data files into."),
+    scale: int = typer.Option(
+        0, "--scale", help="Size as a multiple of the sample (30 case studies, 60 interviews)."
+    ),
+    seed: int = typer.Option(1, "--seed", help="Random seed: same seed, same files."),
+    sample: bool = typer.Option(
+        False, "--sample", help="Write the curated SAMPLE data of data/raw/ instead."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Write into a folder that is not empty (replaces partner files)."
+    ),
+) -> None:
+    """Write synthetic partner data N times the sample's size (for performance tests)."""
+    from pathlib import Path
+
+    from ktreport import synth as synth_data
+
+    target = Path(out)
+    if not sample and scale < 1:
+        typer.echo("Error: give --scale N (1 or more) or --sample.", err=True)
+        raise typer.Exit(2)
+    if not force and not synth_data.output_is_safe(target):
+        typer.echo(
+            f"Error: {target} exists and is not empty; choose a new folder or add --force "
+            "to replace its partner files.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    try:
+        if sample:
+            synth_data.write_sample(target)
+        else:
+            synth_data.write_synthetic(target, scale, seed)
+    except OSError as error:
+        typer.echo(f"Error: could not write {target}: {error.strerror}.", err=True)
+        raise typer.Exit(1) from None
+    what = "the SAMPLE data" if sample else f"synthetic data (scale {scale}, seed {seed})"
+    typer.echo(f"Wrote {what} to {target}.")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,548 @@
+"""ktreport diff: tracked changes between two built versions (numbers, text, figures, rows)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from ktreport import build, diff
+from ktreport.diff import Segment, Snapshot
+
+TWO_VERSIONS = FIXTURES / "diff" / "two_versions"
+PERSONAL_VALUES = ("Anna Rossi", "anna.rossi@example.org", "Alma Labs", "+39 051 000001")
+PERSONAL_VALUES += ("Marco Bianchi", "Bianchi Srl", "Jan Kowalski", "jan@example.org")
+
+
+@pytest.fixture(scope="module")
+def two_versions() -> diff.Changes:
+    return diff.compare(
+        Snapshot(TWO_VERSIONS / "old", "v1.0"), Snapshot(TWO_VERSIONS / "new", "v1.1")
+    )
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, two_versions) -> diff.Written:
+    return diff.write_changes(two_versions, tmp_path_factory.mktemp("diff") / "v1.0..v1.1")
+
+
+def _file(changes: diff.Changes, table: str, name: str) -> diff.FileChange:
+    return next(f for f in changes.files if (f.table, f.name) == (table, name))
+
+
+# --- words and sentences ------------------------------------------------------------------
+
+
+def test_word_diff_of_one_sentence_marks_only_the_changed_words():
+    segments = diff.word_diff(
+        "Of the 60 interviewees, 41 named negotiation as required.",
+        "Of the 62 interviewees, 41 named negotiation and networking as required.",
+    )
+    assert segments == [
+        Segment("equal", "Of the "),
+        Segment("delete", "60"),
+        Segment("insert", "62"),
+        Segment("equal", " interviewees, 41 named negotiation "),
+        Segment("insert", "and networking "),
+        Segment("equal", "as required."),
+    ]
+
+
+def test_word_diff_reads_a_multi_word_replacement_as_one_deletion_and_one_insertion():
+    segments = diff.word_diff("Interviews were coded.", "Two researchers coded.")
+    assert segments == [
+        Segment("delete", "Interviews were"),
+        Segment("insert", "Two researchers"),
+        Segment("equal", " coded."),
+    ]
+
+
+def test_word_diff_keeps_a_decimal_number_as_one_token():
+    segments = diff.word_diff("a share of 41.7 %", "a share of 43.2 %")
+    assert [s for s in segments if s.op != "equal"] == [
+        Segment("delete", "41.7"),
+        Segment("insert", "43.2"),
+    ]
+
+
+def test_rewrapped_lines_are_no_change():
+    old = "The gap is widest\nfor negotiation.\n"
+    new = "The gap is widest for\nnegotiation.\n"
+    assert all(s.op == "equal" for s in diff.word_diff(old, new))
+    sections = diff.compare_chapters({"c.qmd": "# A\n\n" + old}, {"c.qmd": "# A\n\n" + new})
+    assert [s.status for s in sections] == ["unchanged"]
+
+
+def test_sentences_changed_only_in_numbers_are_told_apart_from_edited_ones():
+    old = "Of the 60 interviewees, 41 named it (68.3 %). Most were happy."
+    new = "Of the 62 interviewees, 43 named it (69.4 %). Most were very happy."
+    assert diff.sentence_changes(old, new) == [
+        diff.SentenceChange(
+            "numbers",
+            "Of the 60 interviewees, 41 named it (68.3 %).",
+            "Of the 62 interviewees, 43 named it (69.4 %).",
+        ),
+        diff.SentenceChange("edited", "Most were happy.", "Most were very happy."),
+    ]
+
+
+def test_added_and_removed_sentences():
+    changes = diff.sentence_changes("One. Two.", "One. Three. Two.")
+    assert changes == [diff.SentenceChange("added", "", "Three.")]
+    assert diff.sentence_changes("One. Two.", "Two.") == [
+        diff.SentenceChange("removed", "One.", "")
+    ]
+
+
+def test_sections_split_at_headings_but_not_inside_code_blocks():
+    text = (
+        "Intro text.\n\n# Title {#sec-t}\n\nBody.\n\n```\n# not a heading\n```\n\n## Sub\n\nMore.\n"
+    )
+    assert [h for h, _ in diff.split_sections(text)] == ["", "Title", "Sub"]
+    assert "# not a heading" in diff.split_sections(text)[1][1]
+
+
+def test_chapter_sections_changed_unchanged_and_removed(two_versions):
+    status = {(s.chapter, s.heading): s.status for s in two_versions.sections}
+    assert status == {
+        ("01-introduction.qmd", "Introduction"): "unchanged",
+        ("01-introduction.qmd", "The sample"): "changed",
+        ("01-introduction.qmd", "Method"): "changed",
+        ("02-training-offer.qmd", "Training offer"): "unchanged",
+        ("03-conclusions.qmd", "Conclusions"): "removed",
+    }
+    edited = [
+        (c.old, c.new)
+        for s in two_versions.sections
+        if s.status == "changed"
+        for c in s.sentences
+        if c.kind == "edited"
+    ]
+    assert edited == [
+        (
+            "Interviews were coded against the skills taxonomy.",
+            "Two researchers coded every interview against the skills taxonomy.",
+        )
+    ]
+
+
+def test_a_renamed_heading_is_a_changed_section_not_a_removal():
+    sections = diff.compare_chapters(
+        {"c.qmd": "# Results\n\nText.\n"}, {"c.qmd": "# Findings\n\nText.\n"}
+    )
+    assert [(s.heading, s.status) for s in sections] == [("Findings", "changed")]
+
+
+# --- key figures -------------------------------------------------------------------------
+
+
+def test_key_figure_delta_and_changed_ones_first(two_versions):
+    rows = [(k.name, k.status, k.old_value, k.new_value, k.delta) for k in two_versions.key_figures]
+    assert rows == [
+        ("median_years_experience", "changed", 12.0, 13.0, 1.0),
+        ("n_interviews", "changed", 5, 6, 1),
+        ("share_required_negotiation", "changed", 0.6, 0.5, -0.1),
+        ("n_added_later", "added", None, 2, None),
+        ("n_removed_later", "removed", 7, None, None),
+        ("n_case_studies", "unchanged", 1, 1, None),
+        ("top_required_skill", "unchanged", "Negotiation", "Negotiation", None),
+    ]
+    share = next(k for k in two_versions.key_figures if k.name == "share_required_negotiation")
+    assert (share.old_n, share.old_denominator, share.new_n, share.new_denominator) == (3, 5, 3, 6)
+
+
+def test_a_changed_label_has_no_delta():
+    old = {"top_skill": {"value": "Negotiation", "unit": "label"}}
+    new = {"top_skill": {"value": "Communication", "unit": "label"}}
+    (change,) = diff.compare_key_figures(old, new)
+    assert (change.status, change.delta) == ("changed", None)
+
+
+def test_shares_read_as_percentages_and_their_delta_in_points():
+    assert diff.format_value(0.41666, "share") == "41.7 %"
+    assert diff.format_delta(-0.1, "share") == "-10.0 pp"
+    assert diff.format_value(12345, "count") == "12\u202f345"
+    assert diff.format_delta(2, "count") == "+2"
+    assert diff.format_value(8.0, "score") == "8"
+    assert diff.format_delta(-1.25, "score") == "-1.25"
+
+
+# --- figures -----------------------------------------------------------------------------
+
+
+def test_figure_with_new_data_is_changed_and_identical_one_is_not(two_versions):
+    figures = {f.figure_id: f for f in two_versions.figures}
+    assert figures["fig-supply-demand"].status == "changed"
+    assert figures["fig-supply-demand"].data_changed
+    assert figures["fig-offer"].status == "unchanged"
+
+
+def test_figure_whose_drawing_alone_changed_is_changed_with_its_data_unchanged():
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>"
+    old = {"fig-a": {"title": "A", "svg": svg, "data": '{"y": [1]}'}}
+    new = {"fig-a": {"title": "A", "svg": svg.replace(b"'1'", b"'2'"), "data": '{"y": [1]}'}}
+    (change,) = diff.compare_figures(old, new)
+    assert (change.status, change.data_changed, change.drawing_changed) == (
+        "changed",
+        False,
+        True,
+    )
+
+
+def test_figure_json_is_compared_by_content_not_by_key_order(tmp_path):
+    for side, text in (("old", '{"a": 1, "b": 2}'), ("new", '{"b": 2, "a": 1}')):
+        folder = tmp_path / side / diff.FIGURES_DIR
+        folder.mkdir(parents=True)
+        (folder / "fig-a.json").write_text(text)
+        (folder / "fig-a.svg").write_bytes(b"<svg/>")
+    (change,) = diff.compare_figures(
+        Snapshot(tmp_path / "old", "o").figures(), Snapshot(tmp_path / "new", "n").figures()
+    )
+    assert change.status == "unchanged"
+
+
+# --- partner data ------------------------------------------------------------------------
+
+
+def test_rows_added_removed_and_modified_by_id_with_changed_cells(two_versions):
+    unibo = _file(two_versions, "interviews", "UNIBO")
+    assert [r.key for r in unibo.rows_added] == ["UNIBO-I04", "UNIBO-I05"]
+    assert [r.new_row for r in unibo.rows_added] == [5, 6]
+    assert unibo.rows_removed == ()
+    (modified,) = unibo.rows_modified
+    assert (modified.key, modified.old_row, modified.new_row) == ("UNIBO-I02", 3, 3)
+    assert modified.changes == (diff.CellChange("years_experience", "12", "14"),)
+    uj = _file(two_versions, "interviews", "UJ")  # a semicolon-separated CSV
+    assert [(r.key, r.old_row) for r in uj.rows_removed] == [("UJ-I02", 3)]
+    assert (uj.rows_added, uj.rows_modified) == ((), ())
+    assert _file(two_versions, "case_studies", "ASTP").status == "unchanged"
+    summary = two_versions.summary
+    assert (summary.rows_added, summary.rows_removed, summary.rows_modified) == (2, 1, 1)
+
+
+def _write_csv(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ratings_rows_are_matched_by_interview_and_skill(tmp_path):
+    header = "interview_id,skill,importance,proficiency\n"
+    old = _write_csv(
+        tmp_path / "old/data/raw/ratings/UH.csv",
+        header + "UH-I01,negotiation,5,3\nUH-I01,communication,4,4\n",
+    )
+    new = _write_csv(
+        tmp_path / "new/data/raw/ratings/UH.csv",
+        header + "UH-I01,communication,4,4\nUH-I01,negotiation,5,4\nUH-I02,negotiation,3,2\n",
+    )
+    change = diff.compare_raw_file("ratings", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    assert [r.key for r in change.rows_added] == ["UH-I02 / negotiation"]
+    assert [(r.key, r.changes) for r in change.rows_modified] == [
+        ("UH-I01 / negotiation", (diff.CellChange("proficiency", "3", "4"),))
+    ]
+
+
+def test_moving_a_row_within_a_file_is_no_change(tmp_path):
+    header = "case_id,programme\n"
+    old = _write_csv(tmp_path / "o/data/raw/case_studies/UH.csv", header + "C1,A\nC2,B\n")
+    new = _write_csv(tmp_path / "n/data/raw/case_studies/UH.csv", header + "C2,B\nC1,A\n")
+    change = diff.compare_raw_file("case_studies", "UH", old, new, tmp_path / "o", tmp_path / "n")
+    assert change.status == "unchanged"
+
+
+def test_xlsx_cells_are_compared_as_text_with_the_csv_they_replace(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    old = _write_csv(
+        tmp_path / "old/data/raw/interviews/UH.csv",
+        "interview_id,years_experience,interview_date\nUH-I01,12,2023-03-01\n",
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Interview ID", "Years experience", "Interview date"])
+    sheet.append(["UH-I01", 12, dt.datetime(2023, 3, 1)])
+    new = tmp_path / "new/data/raw/interviews/UH.xlsx"
+    new.parent.mkdir(parents=True)
+    workbook.save(new)
+    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    assert (change.rows_added, change.rows_removed, change.rows_modified) == ((), (), ())
+    assert change.status == "changed"  # the file itself moved from .csv to .xlsx
+
+
+def test_an_unreadable_file_is_reported_not_a_crash(tmp_path):
+    old = _write_csv(tmp_path / "old/data/raw/interviews/UH.xlsx", "not a workbook")
+    new = _write_csv(tmp_path / "new/data/raw/interviews/UH.xlsx", "not a workbook either")
+    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    assert change.status == "changed"
+    assert "could not be read" in change.note
+
+
+def test_personal_columns_are_neither_compared_nor_written(two_versions, written):
+    for change in two_versions.files:
+        if change.table == "interviews":
+            assert change.columns and not {"name", "email", "organisation", "phone"} & set(
+                change.columns
+            )
+    for path in (written.html, written.json):
+        text = path.read_text(encoding="utf-8")
+        for value in PERSONAL_VALUES:
+            assert value not in text, (path.name, value)
+
+
+def test_a_quote_without_consent_is_withheld_and_one_with_consent_is_shown(tmp_path):
+    header = "interview_id,quote,consent_to_quote,name\n"
+    old = _write_csv(tmp_path / "o/data/raw/interviews/UH.csv", header)
+    new = _write_csv(
+        tmp_path / "n/data/raw/interviews/UH.csv",
+        header + 'UH-I01,"Secret words",no,Ann\nUH-I02,"Public words",yes,Bob\n',
+    )
+    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "o", tmp_path / "n")
+    quotes = {r.key: dict(r.cells)["quote"] for r in change.rows_added}
+    assert quotes == {"UH-I01": diff.WITHHELD_QUOTE, "UH-I02": "Public words"}
+
+
+# --- provenance of each side -------------------------------------------------------------
+
+
+def test_each_side_names_its_version_commit_date_and_fingerprint(two_versions):
+    assert two_versions.old.version == "v1.0"
+    assert two_versions.old.commit == "1" * 40
+    assert two_versions.new.build_date == "2024-05-02"
+    assert two_versions.new.data_fingerprint == "bbbbbbbbbbbb"
+
+
+def test_without_build_information_the_fingerprint_is_computed_from_the_raw_files(tmp_path):
+    for side in ("a", "b"):
+        shutil.copytree(TWO_VERSIONS / "old" / "data", tmp_path / side / "data")
+    (tmp_path / "b/data/raw/partners.csv").write_text("partner_id,name,country\n")
+    first, second = Snapshot(tmp_path / "a", "a").info(), Snapshot(tmp_path / "b", "b").info()
+    assert first.data_fingerprint and first.version == ""
+    assert first.data_fingerprint != second.data_fingerprint
+
+
+def test_identical_versions_have_no_change():
+    same = diff.compare(Snapshot(TWO_VERSIONS / "old", "a"), Snapshot(TWO_VERSIONS / "old", "b"))
+    assert not same.anything_changed
+
+
+# --- outputs -----------------------------------------------------------------------------
+
+
+def test_changes_json_lists_the_same_changes_for_machines(written):
+    data = json.loads(written.json.read_text(encoding="utf-8"))
+    assert data["summary"]["rows_added"] == 2 and data["summary"]["anything_changed"]
+    assert data["key_figures"][1] == {
+        "name": "n_interviews",
+        "status": "changed",
+        "definition": "Interviews in the sample.",
+        "unit": "count",
+        "old_value": 5,
+        "new_value": 6,
+        "delta": 1,
+        "old_n": None,
+        "new_n": None,
+        "old_denominator": None,
+        "new_denominator": None,
+    }
+    unibo = next(f for f in data["files"] if f["name"] == "UNIBO")
+    assert [r["key"] for r in unibo["rows_added"]] == ["UNIBO-I04", "UNIBO-I05"]
+
+
+def test_outputs_are_the_same_bytes_on_every_run(tmp_path, two_versions):
+    first = diff.write_changes(two_versions, tmp_path / "a")
+    second = diff.write_changes(two_versions, tmp_path / "b")
+    for name in ("changes.html", "changes.json", "changes.pdf"):
+        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes(), name
+
+
+def test_html_shows_summary_numbers_sentences_figures_and_rows(written):
+    html = written.html.read_text(encoding="utf-8")
+    assert "<del>Interviews were</del><ins>Two researchers</ins>" in html
+    assert "<del>12</del><ins>14</ins>" in html  # the changed cell of UNIBO-I02
+    assert "UNIBO-I04" in html and "UJ-I02" in html
+    assert html.count('src="data:image/svg+xml;base64,') == 2  # old and new of one figure
+    assert "-10.0 pp" in html and "60.0 %" in html and "50.0 %" in html
+    assert '<details class="unchanged section">' in html
+
+
+def test_html_is_self_contained(written):
+    html = written.html.read_text(encoding="utf-8")
+    assert "<script" not in html and "<link" not in html
+    for attribute in ('src="http', "src='http", 'href="http', "url(http", "@import"):
+        assert attribute not in html
+
+
+def test_html_escapes_hostile_text_from_every_source(tmp_path):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    for side in ("old", "new"):
+        shutil.copytree(TWO_VERSIONS / side, tmp_path / side)
+    chapter = tmp_path / "new" / diff.CHAPTERS_DIR / "01-introduction.qmd"
+    chapter.write_text(chapter.read_text() + f"\n## {hostile}\n\nText {hostile}.\n")
+    figures = json.loads((tmp_path / "new" / diff.KEY_FIGURES_PATH).read_text())
+    figures["n_interviews"]["definition"] = hostile
+    figures["top_required_skill"]["value"] = hostile
+    (tmp_path / "new" / diff.KEY_FIGURES_PATH).write_text(json.dumps(figures))
+    manifest = tmp_path / "new" / diff.FIGURES_DIR / "figures.json"
+    manifest.write_text(manifest.read_text().replace("Skills required and possessed", hostile))
+    unibo = tmp_path / "new/data/raw/interviews/UNIBO.csv"
+    unibo.write_text(unibo.read_text().replace("UNIBO-I05,kt_expert", f'"{hostile}",kt_expert'))
+    changes = diff.compare(Snapshot(tmp_path / "old", "v1"), Snapshot(tmp_path / "new", hostile))
+    written = diff.write_changes(changes, tmp_path / "out", pdf=False)
+    html = written.html.read_text(encoding="utf-8")
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_pdf_is_the_same_page_and_fetches_nothing_from_outside(written):
+    from pypdf import PdfReader
+
+    reader = PdfReader(written.pdf)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Changes from v1.0 to v1.1" in text and "UNIBO-I04" in text
+    fetcher = diff.DataUrlsOnly()
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.org/logo.png")
+
+
+# --- revisions: git worktrees, cache, errors ---------------------------------------------
+
+# A toy project whose "build" copies a fixture snapshot into place: the revision layer
+# (worktrees, working-tree copy, cache, errors) is tested without the real pipeline.
+TOY_SNAKEFILE = """
+rule all:
+    input:
+        "report/output/key_figures.json",
+
+
+rule build:
+    input:
+        "version.txt",
+    output:
+        "report/output/key_figures.json",
+    shell:
+        "cp -r snapshots/$(cat version.txt)/report . && mkdir -p report/output && "
+        "cp snapshots/$(cat version.txt)/report/output/key_figures.json report/output/ && "
+        "test \\"$(cat version.txt)\\" != broken"
+"""
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.fixture()
+def toy_repo(tmp_path) -> Path:
+    repo = tmp_path / "toy"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "test@example.org")
+    _git(repo, "config", "user.name", "Test")
+    (repo / "Snakefile").write_text(TOY_SNAKEFILE)
+    (repo / ".gitignore").write_text("/.cache/\n/report/\n/.snakemake/\n")
+    for side in ("old", "new"):
+        shutil.copytree(TWO_VERSIONS / side / "report", repo / "snapshots" / side / "report")
+        # Provenance then comes from the build's own record of its revision.
+        (repo / "snapshots" / side / diff.BUILD_INFO_PATH).unlink()
+    shutil.copytree(TWO_VERSIONS / "old" / "data", repo / "data")
+    (repo / "version.txt").write_text("old\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "v1.0")
+    _git(repo, "tag", "v1.0")
+    return repo
+
+
+def _run_cli(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ktreport.cli", "diff", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(repo)},
+    )
+
+
+def test_working_tree_against_latest_tag_is_built_in_worktrees_and_cached(toy_repo):
+    shutil.rmtree(toy_repo / "data" / "raw" / "interviews")
+    shutil.copytree(TWO_VERSIONS / "new/data/raw/interviews", toy_repo / "data/raw/interviews")
+    (toy_repo / "version.txt").write_text("new\n")  # uncommitted: the working tree is new
+    result = _run_cli(toy_repo, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((toy_repo / "report/output/diff/v1.0..working-tree/changes.json").read_text())
+    assert data["summary"]["key_figures_changed"] == 3
+    assert data["summary"]["rows_added"] == 2
+    assert data["old"]["commit"] == _git(toy_repo, "rev-parse", "HEAD")
+    assert _git(toy_repo, "worktree", "list").count("\n") == 0  # worktrees removed
+    builds = sorted(p.name for p in (toy_repo / ".cache/ktreport/builds").iterdir())
+    assert len(builds) == 2 and any(b.startswith("worktree-") for b in builds)
+    again = _run_cli(toy_repo, "--no-pdf", "--fail-on-change")
+    assert again.returncode == 1  # changes found, for CI
+    assert again.stderr.count("using the cached build") == 2
+
+
+def test_two_commits_by_name_and_no_change_between_a_commit_and_itself(toy_repo):
+    result = _run_cli(toy_repo, "v1.0", "HEAD", "--no-pdf", "--fail-on-change")
+    assert result.returncode == 0, result.stderr  # nothing changed
+    assert (toy_repo / "report/output/diff/v1.0..HEAD/changes.html").is_file()
+
+
+def test_unknown_revision_is_a_clear_error_without_traceback(toy_repo):
+    result = _run_cli(toy_repo, "v9.9")
+    assert result.returncode == 2
+    assert "'v9.9' is not a tag, branch or commit of this repository" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_no_tag_means_the_old_version_must_be_named(toy_repo):
+    _git(toy_repo, "tag", "-d", "v1.0")
+    result = _run_cli(toy_repo)
+    assert result.returncode == 2
+    assert "no tag in this repository" in result.stderr
+
+
+def test_a_revision_that_cannot_be_built_names_itself_and_its_log(toy_repo):
+    (toy_repo / "version.txt").write_text("broken\n")
+    _git(toy_repo, "commit", "-q", "-am", "broken build")
+    result = _run_cli(toy_repo, "v1.0", "main", "--no-pdf")
+    assert result.returncode == 2
+    assert "main" in result.stderr and "could not be built" in result.stderr
+    log = result.stderr.split("log: ")[-1].strip()
+    assert Path(log).is_file() and "Error" in Path(log).read_text()
+    assert "Traceback" not in result.stderr
+
+
+def test_two_folders_are_compared_without_git(tmp_path):
+    result = _run_cli(
+        tmp_path, str(TWO_VERSIONS / "old"), str(TWO_VERSIONS / "new"), "--out", "here", "--no-pdf"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "here/changes.json").read_text())["summary"]["rows_removed"] == 1
+
+
+def test_build_tree_runs_the_trees_own_library(tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "workflow" / "ktreport").mkdir(parents=True)
+    (tree / "workflow" / "ktreport" / "__init__.py").write_text("MARK = 'tree'\n")
+    (tree / "Snakefile").write_text(
+        'rule all:\n    output:\n        "mark.txt",\n    run:\n'
+        "        import ktreport\n"
+        '        open(output[0], "w").write(getattr(ktreport, "MARK", "main"))\n'
+    )
+    result = build.build_tree(tree, 1)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tree / "mark.txt").read_text() == "tree"
+
+
+def test_the_project_tree_is_a_git_repository():
+    assert build.repository_root(ROOT) is not None
