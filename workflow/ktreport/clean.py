@@ -184,22 +184,18 @@ def _to_frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def format_value(value: Any) -> str:
     """One cell of a processed CSV: blank for missing, true/false, 21 not 21.0."""
+    import numpy as np
+    import pandas as pd
+
     from ktreport.validate import format_number
 
-    if value is None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
-    if isinstance(value, int) or type(value).__name__.startswith("int"):
+    if isinstance(value, (int, np.integer)):
         return str(int(value))
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
+    if isinstance(value, (float, np.floating)):
         return format_number(float(value))
     return str(value)
 

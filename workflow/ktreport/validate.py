@@ -167,10 +167,12 @@ def discover_partner_files(raw_dir: Path) -> dict[tuple[str, str], list[Path]]:
 # ----------------------------------------------------------------------------- references
 
 
-def load_references(raw_dir: Path, root: Path | None = None) -> References:
-    taxonomy_path = raw_dir / TAXONOMY_FILE
+def load_references(
+    partners_path: Path, taxonomy_path: Path, root: Path | None = None
+) -> References:
+    """Read ``partners.csv`` and ``skills_taxonomy.csv``; their problems come along."""
     taxonomy, problems = load_taxonomy(taxonomy_path, display_path(taxonomy_path, root))
-    partners, partner_problems = load_partners(raw_dir / PARTNERS_FILE, root)
+    partners, partner_problems = load_partners(partners_path, root)
     return References(partners=partners, taxonomy=taxonomy, problems=problems + partner_problems)
 
 
@@ -945,6 +947,35 @@ def _rating_reference_problems(parts: list[PartnerFile]) -> list[Problem]:
     return problems
 
 
+def clean_partner_file(
+    raw_paths: list[Path],
+    table_name: str,
+    partner_id: str,
+    taxonomy_path: Path,
+    part_path: Path,
+    root: Path | None = None,
+) -> FileReport:
+    """One partner file -> its part (JSON) at ``part_path``: the per-file pipeline step.
+
+    The taxonomy's own problems are left to ``combine_parts`` (reported once, not per file).
+    """
+    taxonomy, _ = load_taxonomy(taxonomy_path, display_path(taxonomy_path, root))
+    part = check_partner_file(list(raw_paths), table_name, partner_id, taxonomy, root)
+    write_part(part, part_path)
+    return part.report
+
+
+def combine_parts(
+    part_paths: list[Path],
+    partners_path: Path,
+    taxonomy_path: Path,
+    root: Path | None = None,
+) -> ValidationResult:
+    """Every part -> the cross-file checks and the tidy tables: the combining pipeline step."""
+    references = load_references(partners_path, taxonomy_path, root)
+    return combine([read_part(Path(p)) for p in part_paths], references)
+
+
 def table_of(path: Path, raw_dir: Path) -> str | None:
     """The partner table a file belongs to: its folder's name."""
     folder = path.parent.name
@@ -961,7 +992,7 @@ def validate_raw(
     outside ``raw_dir`` stands in for the file of the same table and partner.
     """
     raw_dir = Path(raw_dir)
-    references = load_references(raw_dir, root)
+    references = load_references(raw_dir / PARTNERS_FILE, raw_dir / TAXONOMY_FILE, root)
     taxonomy = references.taxonomy if references.taxonomy_usable else None
     files = discover_partner_files(raw_dir)
     selected: set[str] | None = None

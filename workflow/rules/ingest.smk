@@ -1,0 +1,50 @@
+# Stage 1: partner files -> one checked part per file -> the tidy tables of data/processed/.
+# Files are discovered in data/raw/<table>/ when the workflow is parsed: a new partner file
+# needs no config edit, and only the part of a changed file is rebuilt.
+from ktreport.clean import PROBLEMS_FILE
+from ktreport.contract import PARTNER_TABLES, PROCESSED_TABLES
+from ktreport.validate import PARTNERS_FILE, TAXONOMY_FILE, discover_partner_files
+
+PARTS = PROCESSED / "parts"
+PARTNER_FILES = discover_partner_files(RAW)  # (table, partner_id) -> raw file(s)
+PART_FILES = [PARTS / table / f"{partner}.json" for table, partner in PARTNER_FILES]
+# The tidy tables every later stage reads.
+PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
+PROBLEMS_CSV = PROCESSED / PROBLEMS_FILE
+
+
+def partner_file(wildcards):
+    """The raw file(s) of one partner and table, whatever the extension."""
+    key = (wildcards.table, wildcards.partner)
+    if key not in PARTNER_FILES:
+        raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
+    return PARTNER_FILES[key]
+
+
+rule clean_partner_file:
+    input:
+        raw=partner_file,
+        taxonomy=RAW / TAXONOMY_FILE,
+    output:
+        part=PARTS / "{table}" / "{partner}.json",
+    log:
+        LOGS / "clean_partner_file" / "{table}" / "{partner}.log",
+    wildcard_constraints:
+        table="|".join(PARTNER_TABLES),
+        partner="[^/]+",
+    script:
+        "../scripts/clean_partner_file.py"
+
+
+rule combine_tables:
+    input:
+        parts=PART_FILES,
+        partners=RAW / PARTNERS_FILE,
+        taxonomy=RAW / TAXONOMY_FILE,
+    output:
+        **{name: PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES},
+        problems=PROBLEMS_CSV,
+    log:
+        LOGS / "combine_tables.log",
+    script:
+        "../scripts/combine_tables.py"

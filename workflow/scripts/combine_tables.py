@@ -1,0 +1,50 @@
+"""Rule combine_tables: every part + partners + taxonomy -> data/processed/*.csv, problems.csv.
+
+Any error stops the build here, with every problem printed, so nothing downstream is built
+from bad data; warnings are printed and the build goes on.
+"""
+
+import sys
+import traceback
+from pathlib import Path
+
+from ktreport.clean import write_problems, write_table
+from ktreport.contract import PROCESSED_TABLES
+from ktreport.validate import combine_parts, format_problems, summary_line
+
+
+def main(smk) -> int:
+    log = Path(smk.log[0])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        result = combine_parts(
+            part_paths=[Path(p) for p in smk.input.parts],
+            partners_path=Path(smk.input.partners),
+            taxonomy_path=Path(smk.input.taxonomy),
+        )
+        write_problems(result.problems, Path(smk.output.problems))
+        if result.ok:
+            for name in PROCESSED_TABLES:
+                write_table(name, result.tables[name], Path(smk.output[name]))
+    except Exception:  # a bug, not bad data
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"combine_tables failed unexpectedly; details in {log}", file=sys.stderr)
+        return 1
+    text = format_problems(result.problems)
+    summary = summary_line(result)
+    log.write_text(f"{text}\n\n{summary}\n" if text else f"{summary}\n", encoding="utf-8")
+    if text:
+        print(text + "\n", file=sys.stderr)
+    if not result.ok:
+        print(
+            f"{summary}\nThe partner data has errors (listed above, also in {log}); "
+            "nothing is built from it until they are fixed. `ktreport validate` lists them too.",
+            file=sys.stderr,
+        )
+        return 1
+    print(summary, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(snakemake))  # noqa: F821 - injected by Snakemake
