@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -506,3 +507,34 @@ def test_a_wrong_enum_typed_in_is_caught_with_its_row_and_column(raw_with_templa
         ("data/raw/case_studies/UNIBO.xlsx", 3, "provider_type", "universty"),
         ("data/raw/interviews/UNIBO.xlsx", 2, "gender", "femal"),
     }
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_template_saved_again_by_libreoffice_as_ods_still_validates(raw_with_template):
+    validate = validator()
+    raw, template = raw_with_template
+    filled = fill(template, raw.parent / "filled" / "UNIBO.xlsx", sample_rows("UNIBO"))
+    converted = raw.parent / "ods"
+    # Its own profile, so that a LibreOffice already running elsewhere does not interfere.
+    profile = (raw.parent / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(converted),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    for table in PARTNER_TABLES:
+        (raw / table).mkdir(exist_ok=True)
+        shutil.copy(converted / "UNIBO.ods", raw / table / "UNIBO.ods")
+    result = validate.validate_raw(raw, root=raw.parent.parent)
+    assert [p.line() for p in result.problems] == []
+    assert sorted(f.n_rows for f in result.files) == [2, 2, 2]

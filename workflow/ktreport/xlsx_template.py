@@ -89,6 +89,8 @@ KIND_WIDTHS = {
 # Free-text columns where partners write sentences.
 LONG_TEXT_WIDTH = 50
 LONG_TEXT_COLUMNS = ("notes", "quote")
+# Short values, centred so that a right-aligned number does not touch the next column's text.
+CENTRED_KINDS = ("number", "integer", "date", "boolean")
 # Columns shown as text so that Excel does not turn "1-2" into a date or drop leading zeros.
 TEXT_FORMAT_KINDS = ("id", "text", "multi", "skills", "skill", "country", "url", "personal")
 
@@ -271,6 +273,8 @@ def _table_sheet(sheet: Worksheet, table: Table, lists: _ListSheet) -> None:
             dimension.number_format = "@"
         elif column.kind == "date":
             dimension.number_format = "yyyy-mm-dd"
+        if column.kind in CENTRED_KINDS:
+            dimension.alignment = Alignment(horizontal="center")
         validation = data_validation(column, lists)
         validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_DATA_ROW}")
         sheet.add_data_validation(validation)
