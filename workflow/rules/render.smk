@@ -1,0 +1,106 @@
+# Stage 4: chapter templates + key figures, aggregates, figures -> Quarto-compatible .qmd
+# chapters -> one self-contained HTML file (pandoc, or Quarto where installed) and an A4 PDF
+# (WeasyPrint, from the print variant of the same HTML).
+from ktreport.contract import PROCESSED_TABLES
+from ktreport.provenance import version
+from ktreport.text import chapter_output_name, chapter_templates
+
+REPORT_DIR = Path("report")
+CHAPTER_TEMPLATES = chapter_templates(REPORT_DIR / "chapters")
+CHAPTERS = [BUILD / "chapters" / chapter_output_name(t) for t in CHAPTER_TEMPLATES]
+RENDER_CONTEXT = BUILD / "render_context.json"
+PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
+# How the report looks: the pandoc template, stylesheets, Lua filter, fonts, Quarto project.
+REPORT_LAYOUT = sorted(
+    [
+        REPORT_DIR / "_quarto.yml",
+        *(REPORT_DIR / "templates").rglob("*.*"),
+        *(REPORT_DIR / "assets").rglob("*.*"),
+    ]
+)
+REPORT_PDFA = OUTPUT / f"{REPORT_NAME}_archival.pdf"
+# The version (git describe) is a parameter, so a new commit re-renders the title page.
+REPORT_VERSION = version(Path.cwd(), str(config["report"]["version"]))
+
+
+rule write_chapters:
+    input:
+        templates=CHAPTER_TEMPLATES,
+        key_figures=KEY_FIGURES,
+        aggregates=AGGREGATE_CSVS,
+        figures=FIGURES_MANIFEST,
+        tables=PROCESSED_CSVS,
+    output:
+        chapters=CHAPTERS,
+        context=RENDER_CONTEXT,
+    log:
+        LOGS / "write_chapters.log",
+    params:
+        report=config["report"],
+        sample_data=config["sample_data"],
+        renderer=config["renderer"],
+        raw_dir=RAW,
+        version=REPORT_VERSION,
+    script:
+        "../scripts/write_chapters.py"
+
+
+rule render_html:
+    input:
+        chapters=CHAPTERS,
+        context=RENDER_CONTEXT,
+        figures=FIGURES_MANIFEST,
+        svgs=FIGURE_SVGS,
+        jsons=FIGURE_JSONS,
+        layout=REPORT_LAYOUT,
+    output:
+        REPORT_HTML,
+    log:
+        LOGS / "render_html.log",
+    params:
+        renderer=config["renderer"],
+        report_dir=REPORT_DIR,
+        build_dir=BUILD,
+    script:
+        "../scripts/render_html.py"
+
+
+rule render_pdf:
+    input:
+        chapters=CHAPTERS,
+        context=RENDER_CONTEXT,
+        figures=FIGURES_MANIFEST,
+        svgs=FIGURE_SVGS,
+        layout=REPORT_LAYOUT,
+    output:
+        REPORT_PDF,
+    log:
+        LOGS / "render_pdf.log",
+    params:
+        report_dir=REPORT_DIR,
+        build_dir=BUILD,
+        pdf_variant="pdf/ua-1",
+    script:
+        "../scripts/render_pdf.py"
+
+
+# The archival PDF/A-3b: the same pages, with the processed tables, the aggregates and
+# key_figures.json attached (dated with the commit), so the data travel with the document.
+rule render_archival_pdf:
+    input:
+        chapters=CHAPTERS,
+        context=RENDER_CONTEXT,
+        figures=FIGURES_MANIFEST,
+        svgs=FIGURE_SVGS,
+        layout=REPORT_LAYOUT,
+        attachments=[*PROCESSED_CSVS, *AGGREGATE_CSVS, KEY_FIGURES],
+    output:
+        REPORT_PDFA,
+    log:
+        LOGS / "render_archival_pdf.log",
+    params:
+        report_dir=REPORT_DIR,
+        build_dir=BUILD,
+        pdf_variant="pdf/a-3b",
+    script:
+        "../scripts/render_pdf.py"

@@ -1,0 +1,62 @@
+"""Rule write_chapters: chapter templates + key figures, tables, figures -> .qmd chapters."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from ktreport import provenance, text
+from ktreport.render import RenderProblem, choose_renderer
+
+
+def main(smk) -> int:
+    log = Path(smk.log[0])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    config = {
+        "report": dict(smk.params.report),
+        "sample_data": bool(smk.params.sample_data),
+        "renderer": smk.params.renderer,
+    }
+    try:
+        renderer = choose_renderer(config["renderer"])
+        build = provenance.build_info(
+            Path.cwd(),
+            config,
+            raw_dir=Path(smk.params.raw_dir),
+            include_quarto=renderer == "quarto",
+        )
+        build["renderer"] = renderer
+        context = text.build_context(
+            config=config,
+            build=build,
+            key_figures=Path(smk.input.key_figures),
+            figures_manifest=Path(smk.input.figures),
+            aggregates_dir=Path(smk.input.aggregates[0]).parent,
+            processed_dir=Path(smk.input.tables[0]).parent,
+        )
+        text.dump_context(context, Path(smk.output.context))
+        chapters_dir = Path(smk.input.templates[0]).parent if smk.input.templates else None
+        if chapters_dir is None:
+            raise text.TemplateProblem("report/chapters/: no chapter templates (*.md.j2) found")
+        written = text.write_chapters(
+            chapters_dir, context, Path(smk.output.chapters[0]).parent, shown_dir="report/chapters"
+        )
+    except (text.TemplateProblem, RenderProblem) as error:
+        log.write_text(f"{error}\n", encoding="utf-8")
+        print(f"write_chapters: {error}", file=sys.stderr)
+        return 1
+    except Exception:  # a bug: a short message here, the traceback in the log
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"write_chapters failed unexpectedly; details in {log}", file=sys.stderr)
+        return 1
+    log.write_text(
+        f"{len(written)} chapters written; version {build['version']}, "
+        f"data fingerprint {build['data_fingerprint']}, renderer {renderer}\n",
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(snakemake))  # noqa: F821 (injected by Snakemake)
