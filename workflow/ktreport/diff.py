@@ -14,11 +14,8 @@ where the interviewee consented to being quoted.
 from __future__ import annotations
 
 import base64
-import csv
-import datetime as dt
 import difflib
 import hashlib
-import io
 import json
 import math
 import re
@@ -738,126 +735,49 @@ class RawTable:
     error: str = ""
 
 
-def _normalise_header(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(header).strip().lower())
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_rows(path: Path) -> list[list[str]]:
-    """A raw partner file as rows of text cells, header row first.
-
-    A small adapter (CSV with delimiter/encoding detection, .xlsx, .ods) until the project's
-    reader can be called here; cells are compared as the partner typed them."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv_rows(path)
-    if suffix == ".xlsx":
-        return _read_xlsx_rows(path)
-    if suffix == ".ods":
-        import pandas as pd
-
-        frame = pd.read_excel(path, engine="odf", header=None, dtype=object)
-        return [[_cell_text(None if _isna(v) else v) for v in row] for row in frame.to_numpy()]
-    raise DiffError(f"{path}: unknown file type {suffix!r}; use .csv, .xlsx or .ods.")
-
-
-def _isna(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _read_csv_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    return [
-        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
-
-
-def _read_xlsx_rows(path: Path) -> list[list[str]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        table = path.parent.name
-        sheet = next(
-            (ws for ws in workbook.worksheets if _normalise_header(ws.title) == table),
-            workbook.worksheets[0],
-        )
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def load_raw_table(path: Path, table: str) -> RawTable:
-    """Rows of a partner or reference file keyed by id; personal columns are never kept."""
+    """Rows of a partner or reference file keyed by id, read as the pipeline reads them
+    (``ktreport.readers``: header row found, header spellings matched, cells as text).
+
+    Personal columns are never kept; a quote is kept only when consent to quote is "yes"."""
+    from ktreport import readers
+
     if table in contract.PARTNER_TABLES:
         spec = contract.PARTNER_TABLES[table]
-        known = [c for c in spec.column_names if c not in spec.personal_columns]
-        personal = set(spec.personal_columns)
+        columns, required = spec.column_names, spec.required_columns
+        known = [c for c in columns if c not in spec.personal_columns]
         key_columns = ROW_KEYS[table]
     else:
-        key_column, known_columns = next(
+        key_column, columns = next(
             (key, cols)
             for name, (key, cols) in REFERENCE_TABLES.items()
             if Path(name).stem == table
         )
-        known, personal, key_columns = list(known_columns), set(), (key_column,)
+        required, known, key_columns = (key_column,), list(columns), (key_column,)
     try:
-        rows = read_rows(path)
-    except DiffError:
-        raise
+        raw = readers.read_table(path, path.name, columns, required, sheet_name=table)
     except Exception as error:  # a damaged file is a change to report, not a crash
         return RawTable((), {}, error=f"could not be read ({type(error).__name__}: {error})")
-    while rows and not any(rows[0]):
-        rows = rows[1:]
-    if not rows:
-        return RawTable((), {})
-    header = [_normalise_header(h) for h in rows[0]]
-    position = {name: index for index, name in reversed(list(enumerate(header))) if name}
-    columns = tuple(name for name in known if name in position)
-    ignored = tuple(
-        sorted({h for h in header if h and h not in known and h not in personal}, key=str)
-    )
+    if raw.header_row is None:
+        reasons = "; ".join(p.message for p in raw.problems) or "no header row"
+        return RawTable((), {}, error=f"could not be read ({reasons})")
+    present = tuple(c for c in known if c in raw.headers)
     keyed: dict[str, tuple[int, dict[str, str]]] = {}
-    for offset, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {c: (row[position[c]] if position[c] < len(row) else "") for c in columns}
+    for row in raw.rows:
+        values = {c: row.cells.get(c, "") for c in present}
         if table == "interviews" and values.get("quote"):
             consent = values.get("consent_to_quote", "").strip().lower()
             if consent not in contract.YES_VALUES:
                 values["quote"] = WITHHELD_QUOTE
         key = " / ".join(values.get(c, "") for c in key_columns)
         if not key.replace(" / ", "").strip():
-            key = f"(row {offset}, no id)"
+            key = f"(row {row.number}, no id)"
         unique, occurrence = key, 1
         while unique in keyed:
             occurrence += 1
             unique = f"{key} (#{occurrence})"
-        keyed[unique] = (offset, values)
-    return RawTable(columns, keyed, ignored)
+        keyed[unique] = (row.number, values)
+    return RawTable(present, keyed, tuple(sorted(raw.unknown_columns)))
 
 
 def compare_raw_file(
