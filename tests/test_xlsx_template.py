@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -250,9 +251,12 @@ def test_two_writes_give_the_same_bytes(tmp_path):
     assert other != first
 
 
-def test_document_dates_are_fixed(workbook):
+def test_document_and_zip_dates_are_fixed(workbook, template):
+    # Two writes within the same second match anyway; these dates must not be the clock's.
     assert workbook.properties.created == xlsx_template.TEMPLATE_DATE
     assert workbook.properties.modified == xlsx_template.TEMPLATE_DATE
+    with zipfile.ZipFile(template) as archive:
+        assert {info.date_time for info in archive.infolist()} == {xlsx_template.ZIP_DATE}
 
 
 def test_a_long_list_of_allowed_values_goes_to_the_hidden_lists_sheet():
