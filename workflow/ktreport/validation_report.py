@@ -397,7 +397,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.warning { background: var(--warn-bg); color: var(--warn); }
 .problems td.value { font-family: ui-monospace, "SFMono-Regular", Menlo,
   Consolas, "Liberation Mono", monospace; font-size: .85rem; }
-.problems td.value { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 18rem; }
+.problems td.value { white-space: pre-wrap; overflow-wrap: break-word; min-width: 10rem;
+  max-width: 22rem; }
 .problems td.what { min-width: 16rem; }
 .problems td.fix { min-width: 14rem; }
 .blank { color: var(--muted); font-style: italic; }
