@@ -1,0 +1,465 @@
+"""The text environment: filters, escaping, key-figure spans, templates' errors, chapters."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ktreport import provenance, text
+
+FIXTURE = Path(__file__).parent / "fixtures" / "render" / "minimal_report"
+NBSP = "\u00a0"
+
+
+def pandoc_to_html(markdown: str) -> str:
+    result = subprocess.run(
+        [provenance.pandoc_path(), "--from=markdown", "--to=html5", "--wrap=none"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def write_templates(directory: Path, **templates: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, body in templates.items():
+        (directory / f"{name}.md.j2").write_text(body, encoding="utf-8")
+    return directory
+
+
+def kf(**figures: dict) -> dict[str, text.KeyFigure]:
+    path_figures = {name: text.KeyFigure(name=name, **record) for name, record in figures.items()}
+    return path_figures
+
+
+# --------------------------------------------------------------------------- filters
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (0.41666, 0, f"42{NBSP}%"),
+        (0.41666, 1, f"41.7{NBSP}%"),
+        (0.125, 0, f"13{NBSP}%"),  # half up, as a reader rounds (not banker's 12 %)
+        (0.415, 0, f"42{NBSP}%"),  # 41.5 in decimal, though 0.415 * 100 < 41.5 in binary
+        (0, 0, f"0{NBSP}%"),
+        (1, 0, f"100{NBSP}%"),
+        (-0.12, 0, f"\u221212{NBSP}%"),
+    ],
+)
+def test_pct_formats_shares_in_house_style(value, digits, expected):
+    assert text.pct(value, digits) == expected
+
+
+def test_pct_of_a_missing_value_is_a_dash():
+    assert text.pct(None) == "–"
+    assert text.pct(float("nan")) == "–"
+
+
+def test_pp_gives_signed_percentage_points():
+    assert text.pp(0.12) == f"+12{NBSP}percentage points"
+    assert text.pp(-0.05) == f"\u22125{NBSP}percentage points"
+    assert text.pp(0.01) == f"+1{NBSP}percentage point"
+
+
+def test_num_separates_thousands_and_keeps_integers_whole():
+    assert text.num(1234) == "1,234"
+    assert text.num(3.0) == "3"
+    assert text.num(3.456) == "3.5"
+    assert text.num(3.456, 2) == "3.46"
+
+
+def test_n_of():
+    assert text.n_of(25, 60) == "25 of 60"
+
+
+@pytest.mark.parametrize(
+    ("n", "args", "expected"),
+    [
+        (1, ("programme",), "1 programme"),
+        (3, ("programme",), "3 programmes"),
+        (0, ("programme",), "0 programmes"),
+        (1, ("case study", "case studies"), "1 case study"),
+        (30, ("case study", "case studies"), "30 case studies"),
+    ],
+)
+def test_plural(n, args, expected):
+    assert text.plural(n, *args) == expected
+
+
+def test_plural_without_the_number():
+    assert text.plural(2, "interview", with_number=False) == "interviews"
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([], ""),
+        (["negotiation"], "negotiation"),
+        (["negotiation", "licensing"], "negotiation and licensing"),
+        (
+            ["negotiation", "conflict resolution", "alliance building"],
+            "negotiation, conflict resolution and alliance building",
+        ),
+    ],
+)
+def test_join_list(items, expected):
+    assert text.join_list(items) == expected
+
+
+def test_join_list_with_or():
+    assert text.join_list(["a", "b", "c"], "or") == "a, b or c"
+
+
+# --------------------------------------------------------------------------- md escaping
+def test_md_makes_script_tags_visible_text():
+    output = pandoc_to_html(text.md("<script>alert(1)</script>"))
+    assert "<script>" not in output
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in output
+
+
+def test_md_keeps_jinja_and_shortcode_syntax_literal():
+    output = pandoc_to_html(text.md("{{ 7*7 }} and {{< include x >}}"))
+    assert html.unescape(re.sub(r"</?p>", "", output)).strip() == "{{ 7*7 }} and {{< include x >}}"
+
+
+def test_md_stops_markdown_structure_and_citations():
+    source = "# not a heading\n1. not a list *not emphasis* @fig-x [link](http://x) | pipe"
+    output = pandoc_to_html(text.md(source))
+    assert "<h1" not in output and "<ol" not in output and "<em>" not in output
+    assert "<a " not in output and "citation" not in output
+    assert html.unescape(re.sub(r"</?p>", "", output)).strip() == " ".join(source.split())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8",
+            categories=("L", "N", "P", "S", "Zs"),
+            exclude_characters="\u00a0\u2028\u2029",
+        ),
+        max_size=60,
+    )
+)
+def test_md_renders_any_partner_text_exactly_as_typed(value):
+    expected = " ".join(value.split())
+    output = pandoc_to_html(text.md(value))
+    shown = html.unescape(re.sub(r"</?p>", "", output)).strip()
+    assert shown == expected
+
+
+def test_md_collapses_line_breaks():
+    assert "\n" not in text.md("first line\nsecond line\r\nthird")
+
+
+# --------------------------------------------------------------------------- key figures
+def test_key_figure_renders_its_value_with_its_source():
+    figure = text.KeyFigure(
+        name="n_required_negotiation",
+        value=41,
+        definition="interviewees who named negotiation as required",
+        n=41,
+        denominator=60,
+        unit="count",
+    )
+    output = pandoc_to_html(str(figure))
+    assert 'data-kf="n_required_negotiation"' in output
+    assert (
+        'title="n_required_negotiation — interviewees who named negotiation as required: '
+        '41 of 60"' in output
+    )
+    assert ">41</span>" in output
+
+
+def test_filters_keep_the_source_span_of_a_key_figure():
+    share = text.KeyFigure(name="share_x", value=0.6833, definition="d", n=41, denominator=60)
+    output = pandoc_to_html(text.pct(share))
+    assert 'data-kf="share_x"' in output and f">68{NBSP}%</span>" in output
+
+
+def test_a_definition_with_quotes_stays_inside_its_attribute():
+    figure = text.KeyFigure(name="x", value=3, definition='the "best" one \\ really')
+    output = pandoc_to_html(str(figure))
+    assert 'title="x — the &quot;best&quot; one \\ really"' in output
+
+
+def test_load_key_figures_reads_the_aggregate_format(tmp_path):
+    path = tmp_path / "key_figures.json"
+    path.write_text(
+        json.dumps(
+            {
+                "n_interviews": {
+                    "value": 60,
+                    "definition": "interviews",
+                    "n": 60,
+                    "denominator": None,
+                    "unit": "count",
+                },
+                "top_required_skill": {"value": "Negotiation", "unit": "label", "n": 41},
+            }
+        )
+    )
+    figures = text.load_key_figures(path)
+    assert figures["n_interviews"].value == 60
+    assert figures["n_interviews"].definition == "interviews"
+    assert figures["top_required_skill"].formatted() == "Negotiation"
+
+
+def test_share_key_figures_render_as_percentages():
+    assert text.KeyFigure(name="s", value=0.5, unit="share").formatted() == f"50{NBSP}%"
+
+
+# --------------------------------------------------------------------------- environment
+def render(tmp_path: Path, body: str, context: dict | None = None, **globals_) -> str:
+    chapters = write_templates(tmp_path / "chapters", **{"01-test": body})
+    out = tmp_path / "out"
+    text.write_chapters(chapters, context or {}, out, shown_dir="report/chapters")
+    return (out / "01-test.qmd").read_text(encoding="utf-8")
+
+
+def test_markdown_attributes_are_not_jinja_comments(tmp_path):
+    body = "# Results {#sec-results}\n\n::: {#fig-x}\nx\n:::\n{## a note for authors ##}\nend\n"
+    output = render(tmp_path, body)
+    assert "{#sec-results}" in output and "::: {#fig-x}" in output
+    assert "a note for authors" not in output
+
+
+def test_an_undefined_key_figure_names_template_line_and_name(tmp_path):
+    body = "line 1\nline 2\n{{ kf.n_interviews }} and {{ kf.n_foo }}\n"
+    context = {"kf": kf(n_interviews={"value": 60})}
+    with pytest.raises(text.TemplateProblem) as caught:
+        render(tmp_path, body, context)
+    assert str(caught.value).startswith(
+        "report/chapters/01-test.md.j2:3: 'kf' has no attribute 'n_foo'"
+    )
+
+
+def test_an_undefined_key_figure_suggests_a_close_name(tmp_path):
+    context = {"kf": kf(n_interviews={"value": 60})}
+    with pytest.raises(text.TemplateProblem, match="did you mean 'n_interviews'"):
+        render(tmp_path, "{{ kf.n_interview }}\n", context)
+
+
+def test_an_undefined_variable_is_an_error_not_an_empty_string(tmp_path):
+    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:2: 'nothing' is undefined"):
+        render(tmp_path, "ok\n{{ nothing }}\n")
+
+
+def test_a_syntax_error_names_its_line(tmp_path):
+    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:2:"):
+        render(tmp_path, "ok\n{% if %}\n")
+
+
+def test_an_error_inside_a_template_expression_names_its_line(tmp_path):
+    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:3: .*division"):
+        render(tmp_path, "a\nb\n{{ 1 / 0 }}\n")
+
+
+def test_an_unknown_attribute_of_a_key_figure_is_named(tmp_path):
+    context = {"kf": kf(n_interviews={"value": 60})}
+    with pytest.raises(text.TemplateProblem, match="'kf.n_interviews' has no attribute 'size'"):
+        render(tmp_path, "{{ kf.n_interviews.size }}\n", context)
+
+
+def test_key_figure_attributes_are_available_in_templates(tmp_path):
+    context = {
+        "kf": kf(share_x={"value": 0.5, "definition": "half of them", "n": 30, "denominator": 60})
+    }
+    output = render(
+        tmp_path,
+        "{{ kf.share_x.definition }}; {{ kf.share_x.n }}/{{ kf.share_x.denominator }}; "
+        "{% if kf.share_x > 0.4 %}big{% endif %}\n",
+        context,
+    )
+    assert output == "half of them; 30/60; big\n"
+
+
+def test_context_values_are_never_evaluated_as_templates(tmp_path):
+    context = {"data": {"quote": "{{ 7*7 }}"}}
+    output = render(tmp_path, "{{ data.quote }}\n", context)
+    assert output == "{{ 7*7 }}\n"
+
+
+def test_figure_writes_a_quarto_figure_block(tmp_path):
+    context = {
+        "figures": {
+            "fig-gap": {
+                "id": "fig-gap",
+                "title": "Supply and demand",
+                "caption": "Source: interviews, n = 60.",
+                "alt": 'Scatter plot: "negotiation" is in the training-gap corner.',
+                "svg": "fig-gap.svg",
+            }
+        }
+    }
+    output = render(tmp_path, '{{ figure("fig-gap") }}\n', context)
+    assert output.startswith("::: {#fig-gap}\n")
+    assert (
+        '![](figures/fig-gap.svg){fig-alt="Scatter plot: \\"negotiation\\" is in the '
+        'training-gap corner."}' in output
+    )
+    assert "**Supply and demand.** Source\\: interviews\\, n \\= 60\\." in output
+    assert output.rstrip().endswith(":::")
+
+
+def test_an_unknown_figure_is_an_error_listing_the_known_ones(tmp_path):
+    context = {"figures": {"fig-a": {"id": "fig-a"}}}
+    with pytest.raises(text.TemplateProblem, match="no figure 'fig-b'.*fig-a"):
+        render(tmp_path, '{{ figure("fig-b") }}\n', context)
+
+
+def test_table_writes_a_pipe_table_with_a_quarto_caption(tmp_path):
+    frame = pd.DataFrame({"group": ["KT *experts*", "Other"], "n": [12, 6], "share": [0.2, 0.1]})
+    context = {"tables": {"groups": frame}}
+    output = render(
+        tmp_path,
+        '{{ table(tables.groups, "tbl-groups", "Interviews by group", '
+        'columns={"group": "Group", "n": "Interviews", "share": "Share"}, '
+        'formats={"share": "pct"}) }}\n',
+        context,
+    )
+    lines = output.strip().splitlines()
+    assert lines[0] == "| Group | Interviews | Share |"
+    assert lines[1] == "|:--|--:|--:|"
+    assert lines[2] == f"| KT \\*experts\\* | 12 | 20{NBSP}% |"
+    assert lines[-1] == ": Interviews by group {#tbl-groups}"
+    rendered = pandoc_to_html(output)
+    assert '<table id="tbl-groups">' in rendered and "KT *experts*" in rendered
+
+
+def test_table_names_a_missing_column(tmp_path):
+    context = {"tables": {"groups": pd.DataFrame({"n": [1]})}}
+    with pytest.raises(text.TemplateProblem, match="no column share"):
+        render(tmp_path, '{{ table(tables.groups, "tbl-x", "c", columns=["share"]) }}\n', context)
+
+
+def test_an_unknown_table_is_named(tmp_path):
+    with pytest.raises(text.TemplateProblem, match="'tables' has no table 'nope'"):
+        render(tmp_path, "{{ tables.nope }}\n", {"tables": {}})
+
+
+def test_label_and_skill_label(tmp_path):
+    context = {"skills": {"negotiation": "Negotiation"}}
+    output = render(
+        tmp_path, "{{ 'kt_expert' | label }}, {{ 'negotiation' | skill_label }}\n", context
+    )
+    assert output == "KT experts, Negotiation\n"
+
+
+def test_an_unknown_skill_id_is_an_error(tmp_path):
+    with pytest.raises(text.TemplateProblem, match="unknown skill id 'negotation'"):
+        render(tmp_path, "{{ 'negotation' | skill_label }}\n", {"skills": {"negotiation": "N"}})
+
+
+# --------------------------------------------------------------------------- chapters
+def test_write_chapters_renders_every_template_in_name_order(tmp_path):
+    chapters = write_templates(
+        tmp_path / "chapters", **{"02-b": "# B\n", "01-a": "# A\n", "10-c": "# C\n"}
+    )
+    (chapters / "notes.md").write_text("not a chapter")
+    written = text.write_chapters(chapters, {}, tmp_path / "out")
+    assert [p.name for p in written] == ["01-a.qmd", "02-b.qmd", "10-c.qmd"]
+    assert (tmp_path / "out" / "02-b.qmd").read_text() == "# B\n"
+
+
+def test_a_reference_to_an_unknown_figure_names_the_template_line(tmp_path):
+    chapters = write_templates(
+        tmp_path / "chapters",
+        **{
+            "01-a": "# A {#sec-a}\n\n::: {#fig-one}\nx\n:::\n",
+            "02-b": "# B\n\nAs @fig-one shows,\nand @fig-onne too.\n",
+        },
+    )
+    with pytest.raises(text.TemplateProblem) as caught:
+        text.write_chapters(chapters, {}, tmp_path / "out", shown_dir="report/chapters")
+    assert str(caught.value) == (
+        "report/chapters/02-b.md.j2:4: @fig-onne refers to no figure of the report "
+        "(did you mean @fig-one?)"
+    )
+
+
+def test_references_across_chapters_and_tables_resolve(tmp_path):
+    chapters = write_templates(
+        tmp_path / "chapters",
+        **{
+            "01-a": "# A {#sec-a}\n\nSee @tbl-x and @sec-b.\n",
+            "02-b": "# B {#sec-b}\n\n| a |\n|--|\n| 1 |\n\n: cap {#tbl-x}\n",
+        },
+    )
+    assert len(text.write_chapters(chapters, {}, tmp_path / "out")) == 2
+
+
+def test_no_templates_is_a_clear_error(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    with pytest.raises(text.TemplateProblem, match="no chapter templates"):
+        text.write_chapters(tmp_path / "chapters", {}, tmp_path / "out", shown_dir="chapters")
+
+
+def test_build_context_and_dump(tmp_path):
+    context = text.build_context(
+        config={"sample_data": True, "report": {"title": "T"}},
+        build={"version": "v1.0", "raw_files": []},
+        key_figures=FIXTURE / "key_figures.json",
+        figures_manifest=FIXTURE / "figures" / "figures.json",
+        aggregates_dir=FIXTURE / "aggregates",
+        processed_dir=FIXTURE / "processed",
+    )
+    assert context["kf"]["n_interviews"].value == 60
+    assert list(context["figures"]) == ["fig-regions", "fig-gap"]
+    assert context["tables"]["sample_by_group"]["interviews"].sum() == 60
+    assert context["skills"] == {"negotiation": "Negotiation"}
+    path = tmp_path / "render_context.json"
+    text.dump_context(context, path)
+    dumped = json.loads(path.read_text())
+    assert dumped["kf"]["n_interviews"]["definition"].startswith("coded interviews")
+    assert dumped["tables"]["sample_by_group"][0]["respondent_group"] == "hei_kt_professional"
+    assert dumped["build"]["version"] == "v1.0"
+    assert "NaN" not in path.read_text()
+
+
+def test_namibia_is_not_a_missing_value(tmp_path):
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    (processed / "quotes.csv").write_text("interview_id,country,quote\nX-I01,NA,hello\n")
+    context = text.build_context(
+        config={},
+        build={},
+        key_figures=FIXTURE / "key_figures.json",
+        figures_manifest=FIXTURE / "figures" / "figures.json",
+        processed_dir=processed,
+    )
+    assert context["data"]["quotes"]["country"].tolist() == ["NA"]
+
+
+def test_build_information_lists_files_and_tools():
+    block = text.build_information(
+        {
+            "version": "v1.1",
+            "commit": "abc",
+            "date": "2024-05-02",
+            "data_fingerprint": "0123456789ab",
+            "raw_files": [
+                {
+                    "path": "data/raw/interviews/UNIBO.csv",
+                    "partner": "UNIBO",
+                    "rows": 12,
+                    "sha256": "f" * 64,
+                }
+            ],
+            "tools": {"pandoc": "3.9", "weasyprint": "70.0"},
+        }
+    )
+    output = pandoc_to_html(block)
+    assert "data/raw/interviews/UNIBO.csv" in output and ">UNIBO<" in output
+    assert ">12<" in output and "f" * 16 in output and "f" * 17 not in output
+    assert ">pandoc<" in output and ">3.9<" in output
+    assert 'id="tbl-build-files"' in output and 'id="tbl-build-tools"' in output
