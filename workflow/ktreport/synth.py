@@ -1309,7 +1309,8 @@ def _write_ods(
 
 
 def _frozen_zip(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
-    """The same zip archive with fixed entry dates and attributes (same bytes every run)."""
+    """The same zip archive with fixed entry dates and attributes, stored uncompressed: the
+    same bytes on every run and every machine (deflate output depends on the zlib build)."""
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
         for info in source.infolist():
@@ -1317,7 +1318,7 @@ def _frozen_zip(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = Non
             if rewrite is not None:
                 content = rewrite(info.filename, content)
             frozen = zipfile.ZipInfo(info.filename, date_time=FIXED_DATETIME.timetuple()[:6])
-            frozen.compress_type = info.compress_type
+            frozen.compress_type = zipfile.ZIP_STORED
             frozen.create_system = 3
             frozen.external_attr = 0o644 << 16
             target.writestr(frozen, content)
