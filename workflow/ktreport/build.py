@@ -125,6 +125,17 @@ def build_tree(
         )
 
 
+def _log_tail(log: Path, tree: Path, lines: int = 4) -> str:
+    """The last lines of a build log (paths shortened to the tree), to say what failed."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    tail = [line.replace(f"{tree}/", "").replace(str(tree), ".") for line in tail]
+    return "".join(f"\n  {line}" for line in tail)
+
+
 def _remove_worktree(root: Path, path: Path) -> None:
     if path.exists():
         _git(root, "worktree", "remove", "--force", str(path), check=False)
@@ -235,7 +246,7 @@ def build_revision(
         if result.returncode != 0:
             raise DiffError(
                 f"The report of {what} could not be built (Snakemake exit code "
-                f"{result.returncode}). Read the build's log: {log}"
+                f"{result.returncode}).{_log_tail(log, tree)}\nThe build's full log: {log}"
             )
         _copy_snapshot(
             tree,

@@ -34,6 +34,7 @@ CHAPTERS_DIR = Path("report/_build/chapters")
 FIGURES_DIR = Path("report/_build/figures")
 RAW_DIR = Path("data/raw")
 BUILD_INFO_PATH = Path("report/_build/build_info.json")
+RENDER_CONTEXT_PATH = Path("report/_build/render_context.json")
 # Written by ktreport.build next to a cached snapshot: which revision it was built from.
 SNAPSHOT_INFO = "snapshot.json"
 
@@ -282,12 +283,21 @@ class Snapshot:
 
     def info(self) -> SideInfo:
         meta: dict[str, Any] = {}
-        for path in (self.root / SNAPSHOT_INFO, self.root / BUILD_INFO_PATH):
-            meta |= _read_json_object(path) if path.is_file() else {}
+        if (self.root / SNAPSHOT_INFO).is_file():
+            meta |= _read_json_object(self.root / SNAPSHOT_INFO)
+        # The build's own provenance: the render context's "build", or a build_info.json.
+        if (self.root / RENDER_CONTEXT_PATH).is_file():
+            build = _read_json_object(self.root / RENDER_CONTEXT_PATH).get("build")
+            meta |= build if isinstance(build, dict) else {}
+        if (self.root / BUILD_INFO_PATH).is_file():
+            meta |= _read_json_object(self.root / BUILD_INFO_PATH)
         fingerprint = _first(meta, "data_fingerprint", "fingerprint")
         source = "build information" if fingerprint else ""
         if not fingerprint and (self.root / RAW_DIR).is_dir():
-            fingerprint = raw_fingerprint(self.root / RAW_DIR)
+            from ktreport import provenance
+
+            # The same fingerprint the build writes, computed from the snapshot's raw files.
+            fingerprint = provenance.data_fingerprint(self.root)
             source = "computed by ktreport diff from data/raw"
         return SideInfo(
             label=self.label,
@@ -408,17 +418,6 @@ def _manifest_titles(path: Path) -> dict[str, str]:
             title = str(entry.get("title") or entry.get("caption") or "")
         titles[figure_id] = title
     return titles
-
-
-def raw_fingerprint(raw_dir: Path) -> str:
-    """A short hash over every file of ``raw_dir`` (relative path and bytes), in path order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(raw_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
-        digest.update(b"\n")
-    return digest.hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------------------------
