@@ -1,0 +1,34 @@
+# Stage 2: the tidy tables of data/processed/ -> aggregate tables and key_figures.json.
+from ktreport.aggregate import AGGREGATE_NAMES
+from ktreport.contract import PROCESSED_TABLES
+
+AGGREGATES = PROCESSED / "aggregates"
+AGGREGATE_CSVS = [AGGREGATES / f"{name}.csv" for name in AGGREGATE_NAMES]
+KEY_FIGURES = PROCESSED / "key_figures.json"
+
+
+rule aggregate_tables:
+    input:
+        tables=[PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES],
+    output:
+        tables=AGGREGATE_CSVS,
+        key_figures=KEY_FIGURES,
+    log:
+        LOGS / "aggregate_tables.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/aggregate_tables.py"
+
+
+rule publish_key_figures:
+    input:
+        KEY_FIGURES,
+    output:
+        KEY_FIGURES_OUT,
+    log:
+        LOGS / "publish_key_figures.log",
+    conda:
+        "../../environment.yml"
+    shell:
+        "cp {input} {output} 2> {log}"
