@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -546,3 +550,203 @@ def test_build_tree_runs_the_trees_own_library(tmp_path):
 
 def test_the_project_tree_is_a_git_repository():
     assert build.repository_root(ROOT) is not None
+
+
+# --- end to end: two commits of the real project -----------------------------------------
+
+STATIC_SENTENCE = re.compile(r"^[A-Z][^{}#*_`\[\]|<>@$\\\\]{40,200}\.$")
+
+
+def _copy_tracked_files(target: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode()
+    for relative in filter(None, listed.split("\0")):
+        source = ROOT / relative
+        if source.is_file():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / relative)
+
+
+def _static_sentence(chapters: Path) -> tuple[Path, str]:
+    """A sentence of plain prose in a chapter template (no jinja, no Markdown markup)."""
+    for template in sorted(chapters.glob("*.md.j2")):
+        for line in template.read_text(encoding="utf-8").splitlines():
+            if "{" in line or line.startswith(("#", "|", "-", ":", ">", "!")):
+                continue
+            for sentence in diff.split_sentences(line):
+                if STATIC_SENTENCE.match(sentence) and len(sentence.split()) >= 8:
+                    return template, sentence
+    raise AssertionError(f"no plain sentence found in {chapters}")
+
+
+def _append_interviews(path: Path, copies: dict[str, str]) -> list[dict[str, str]]:
+    """Append copies of existing interviews under new ids (and new personal values)."""
+    raw = path.read_bytes()
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
+    delimiter = (
+        ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    )
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    added = []
+    for new_id, source_id in copies.items():
+        row = dict(next(r for r in rows if r["interview_id"] == source_id))
+        row["interview_id"] = new_id
+        for personal in ("name", "email", "organisation", "phone"):
+            if personal in row:
+                row[personal] = f"{personal} of {new_id}"
+        added.append(row)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + added)
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8"))
+    return added
+
+
+def _edit_cell(path: Path, row_id: str, column: str, value: str) -> str:
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    row = next(r for r in rows if r["interview_id"] == row_id)
+    old, row[column] = row[column], value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return old
+
+
+def _all_interviews(raw: Path):
+    """Every interview row of every partner file, read with pandas (independently of ktreport)."""
+    import pandas as pd
+
+    frames = []
+    for path in sorted((raw / "interviews").iterdir()):
+        if path.suffix == ".csv":
+            sample = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+            frame = pd.read_csv(
+                path,
+                sep=";" if sample.count(";") > sample.count(",") else ",",
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+            )
+        else:
+            engine = "odf" if path.suffix == ".ods" else "openpyxl"
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine=engine)
+            frame.columns = [
+                str(c).replace("*", "").strip().lower().replace(" ", "_") for c in frame.columns
+            ]
+        frames.append(frame[frame["interview_id"].str.strip() != ""])
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.e2e
+def test_diff_of_two_commits_lists_exactly_the_changed_numbers_sentence_and_rows(tmp_path):
+    repo = tmp_path / "repo"
+    _copy_tracked_files(repo)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "test@example.org")
+    _git(repo, "config", "user.name", "Test")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "version 1.0")
+    _git(repo, "tag", "v1.0")
+    before = _all_interviews(repo / "data/raw")
+
+    # Version 1.1: two interviews added in a CSV file, one cell edited in another file,
+    # one sentence of one chapter rewritten.
+    added = _append_interviews(
+        repo / "data/raw/interviews/UH.csv", {"UH-I91": "UH-I01", "UH-I92": "UH-I02"}
+    )
+    astp = repo / "data/raw/interviews/ASTP.csv"
+    astp_rows = csv.DictReader(io.StringIO(astp.read_text(encoding="utf-8-sig")))
+    old_years = next(r for r in astp_rows if r["interview_id"] == "ASTP-I01")["years_experience"]
+    new_years = str(int(old_years) + 5)
+    _edit_cell(astp, "ASTP-I01", "years_experience", new_years)
+
+    template, sentence = _static_sentence(repo / "report/chapters")
+    new_sentence = "In short: " + sentence[0].lower() + sentence[1:]
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(sentence, new_sentence, 1), encoding="utf-8"
+    )
+    _git(repo, "commit", "-q", "-am", "version 1.1")
+    after = _all_interviews(repo / "data/raw")
+
+    result = _run_cli(repo, "v1.0", "HEAD")
+    assert result.returncode == 0, result.stderr
+    folder = repo / "report/output/diff/v1.0..HEAD"
+    changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
+
+    # Exactly those rows.
+    changed_files = [f for f in changes["files"] if f["status"] != "unchanged"]
+    assert [(f["table"], f["name"]) for f in changed_files] == [
+        ("interviews", "ASTP"),
+        ("interviews", "UH"),
+    ]
+    astp, uh = changed_files
+    assert [r["key"] for r in uh["rows_added"]] == ["UH-I91", "UH-I92"]
+    assert (uh["rows_removed"], uh["rows_modified"], astp["rows_added"], astp["rows_removed"]) == (
+        [],
+        [],
+        [],
+        [],
+    )
+    assert [(r["key"], r["changes"]) for r in astp["rows_modified"]] == [
+        ("ASTP-I01", [{"column": "years_experience", "old": old_years, "new": new_years}])
+    ]
+
+    # Exactly the changed key figures, old and new values as each build computed them ...
+    def key_figures(revision: str) -> dict:
+        sha = _git(repo, "rev-parse", revision)
+        path = repo / ".cache/ktreport/builds" / sha / "report/output/key_figures.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    old_kf, new_kf = key_figures("v1.0"), key_figures("HEAD")
+    expected = {
+        name: (old_kf.get(name, {}).get("value"), new_kf.get(name, {}).get("value"))
+        for name in sorted(set(old_kf) | set(new_kf))
+        if (name in old_kf) != (name in new_kf) or old_kf[name]["value"] != new_kf[name]["value"]
+    }
+    listed = {
+        k["name"]: (k["old_value"], k["new_value"])
+        for k in changes["key_figures"]
+        if k["status"] != "unchanged"
+    }
+    assert listed == expected
+    # ... and those values agree with the raw data, counted here with pandas.
+    assert listed["n_interviews"] == (len(before), len(after)) == (len(before), len(before) + 2)
+    for group in {row["respondent_group"] for row in added}:
+        name = f"n_group_{group}"
+        old_n = int((before["respondent_group"].str.strip() == group).sum())
+        new_n = int((after["respondent_group"].str.strip() == group).sum())
+        assert listed[name] == (old_n, new_n)
+
+    def median_years(frame) -> float:
+        years = frame["years_experience"].str.strip()
+        return float(years[years != ""].astype(float).median())
+
+    if median_years(before) != median_years(after):
+        assert listed["median_years_experience"] == (median_years(before), median_years(after))
+    else:
+        assert "median_years_experience" not in listed
+
+    # Exactly that sentence was edited by an author; other sentences changed only in numbers.
+    edited = [
+        (c["old"], c["new"])
+        for s in changes["sections"]
+        for c in s["sentences"]
+        if c["kind"] != "numbers"
+    ]
+    assert edited == [(sentence, new_sentence)]
+
+    # And changes.html shows them.
+    html = (folder / "changes.html").read_text(encoding="utf-8")
+    assert "<ins>In short: " in html or "<ins>In short:" in html
+    assert "UH-I91" in html and "UH-I92" in html and "ASTP-I01" in html
+    assert f"<del>{old_years}</del><ins>{new_years}</ins>" in html
+    for name in listed:
+        assert f"<code>{name}</code>" in html
+    assert "of UH-I91" not in html  # the added rows' personal values
+    assert (folder / "changes.pdf").stat().st_size > 1000
