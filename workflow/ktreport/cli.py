@@ -231,6 +231,45 @@ def synth(
     typer.echo(f"Wrote {what} to {target}.")
 
 
+@app.command("build-info")
+def build_info_command(
+    as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
+    raw_dir: str = typer.Option("data/raw", "--raw-dir", help="Folder of the raw data files."),
+) -> None:
+    """What this version of the report is made of: version, commit date, data fingerprint,
+    raw files (partner, rows, sha256) and tool versions, as the title page and annex show."""
+    import json
+    from pathlib import Path
+
+    from ktreport import provenance
+
+    root = Path.cwd()
+    fallback = "0.1"
+    config_path = root / "config.yaml"
+    if config_path.exists():
+        import yaml
+
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        fallback = str(config.get("report", {}).get("version", fallback))
+    info = provenance.build_info(root, {"report": {"version": fallback}}, raw_dir=Path(raw_dir))
+    if as_json:
+        typer.echo(json.dumps(info, indent=1, sort_keys=True))
+        return
+    typer.echo(f"Version           {info['version']}")
+    typer.echo(f"Commit            {info['commit'] or 'not a git checkout'}")
+    typer.echo(f"Date              {info['date']}")
+    typer.echo(f"Data fingerprint  {info['data_fingerprint']}")
+    typer.echo(f"Raw files         {len(info['raw_files'])}")
+    for entry in info["raw_files"]:
+        rows = "?" if entry["rows"] is None else entry["rows"]
+        typer.echo(
+            f"  {entry['path']:<45} {entry['partner']:<11} {rows:>5} rows  {entry['sha256'][:12]}"
+        )
+    typer.echo("Tools")
+    for tool, version in info["tools"].items():
+        typer.echo(f"  {tool:<11} {version or 'not available'}")
+
+
 def main() -> None:
     app()
 
