@@ -135,6 +135,34 @@ def test_chapter_sections_changed_unchanged_and_removed(two_versions):
     ]
 
 
+def test_key_figure_source_spans_and_markup_are_read_as_the_reader_sees_them():
+    markdown = (
+        "## The sample {#sec-sample}\n\n"
+        'Of the [60]{data-kf="n_interviews" title="n_interviews — Interviews: n = 60"} '
+        "interviewees, 5\\$ each \\(see @fig-a\\).\n\n"
+        '::: {#fig-a}\n![](figures/fig-a.svg){fig-alt="Bars"}\n\n**Title.** Caption.\n:::\n'
+    )
+    assert diff.readable_text(markdown) == (
+        "## The sample\n\nOf the 60 interviewees, 5$ each (see @fig-a).\n\n"
+        "\n[figure: fig-a]\n\n**Title.** Caption.\n\n"
+    )
+
+
+def test_a_number_in_a_source_span_changes_as_a_number_only():
+    def chapter(n: int) -> str:
+        span = f'[{n}]{{data-kf="n_interviews" title="n_interviews — Interviews: n = {n}"}}'
+        return f"# Sample\n\nWe interviewed {span} people.\n"
+
+    (section,) = diff.compare_chapters({"c.qmd": chapter(60)}, {"c.qmd": chapter(62)})
+    assert section.sentences == (
+        diff.SentenceChange("numbers", "We interviewed 60 people.", "We interviewed 62 people."),
+    )
+    assert [s for s in section.segments if s.op != "equal"] == [
+        Segment("delete", "60"),
+        Segment("insert", "62"),
+    ]
+
+
 def test_a_renamed_heading_is_a_changed_section_not_a_removal():
     sections = diff.compare_chapters(
         {"c.qmd": "# Results\n\nText.\n"}, {"c.qmd": "# Findings\n\nText.\n"}

@@ -482,6 +482,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9
 _NEW_UNIT = re.compile(r"^\s*(?:[|>#:]|[-*+][ \t]|\d+[.)][ \t]|!\[)")
 
 
+_SPAN = re.compile(r"(?<!!)\[([^\[\]]*)\]\{[^{}]*\}")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]*)\)(\{[^{}]*\})?")
+_DIV_FENCE = re.compile(r"^:::+.*$", re.MULTILINE)
+_HEADING_ATTRIBUTES = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\{[^{}]*\}[ \t]*$", re.MULTILINE)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$@'\"^])")
+
+
+def readable_text(markdown: str) -> str:
+    """Chapter Markdown as a reviewer reads it: a key figure's source span ``[41]{data-kf=…}``
+    becomes ``41``, an image becomes ``[figure: name]``, div fences and heading ids go,
+    backslash escapes are undone. Text, numbers and tables stay where they were."""
+    text = _IMAGE.sub(lambda m: f"[figure: {Path(m.group(1)).stem}]", markdown)
+    text = _SPAN.sub(r"\1", text)
+    text = _DIV_FENCE.sub("", text)
+    text = _HEADING_ATTRIBUTES.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
 def split_sections(text: str) -> list[tuple[str, str]]:
     """A chapter as (heading, text) pairs, split at every Markdown heading (not in code).
 
@@ -644,8 +662,8 @@ def compare_chapters(old: dict[str, str], new: dict[str, str]) -> list[SectionCh
     """Every section of every chapter, in the new version's order (removed ones where they were)."""
     changes: list[SectionChange] = []
     for chapter in sorted(set(old) | set(new)):
-        old_sections = split_sections(old.get(chapter, ""))
-        new_sections = split_sections(new.get(chapter, ""))
+        old_sections = split_sections(readable_text(old.get(chapter, "")))
+        new_sections = split_sections(readable_text(new.get(chapter, "")))
         matcher = difflib.SequenceMatcher(
             a=[h for h, _ in old_sections], b=[h for h, _ in new_sections], autojunk=False
         )
