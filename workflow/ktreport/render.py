@@ -35,7 +35,8 @@ from ktreport.text import md
 
 TEMPLATE = Path("templates") / "report.html"
 CROSSREF_FILTER = Path("assets") / "crossref.lua"
-SCREEN_CSS = Path("assets") / "report.css"
+BASE_CSS = Path("assets") / "report.css"
+SCREEN_CSS = Path("assets") / "screen.css"
 PAGED_CSS = Path("assets") / "paged.css"
 QUARTO_PROJECT = Path("_quarto.yml")
 CSS_MARKER = "/*ktreport:css*/"
@@ -281,14 +282,14 @@ def assemble(
     html: str, *, variant: str, report_dir: Path, build_dir: Path, with_plotly: bool = True
 ) -> str:
     """Put the stylesheets, the figures and (interactive variant) plotly.js inside the HTML."""
-    css = (Path(report_dir) / SCREEN_CSS).read_text(encoding="utf-8")
-    if variant == "print":
-        css += "\n" + (Path(report_dir) / PAGED_CSS).read_text(encoding="utf-8")
+    layer = PAGED_CSS if variant == "print" else SCREEN_CSS
+    sheets = [Path(report_dir) / BASE_CSS, Path(report_dir) / layer]
+    css = "\n".join(sheet.read_text(encoding="utf-8").strip() for sheet in sheets)
     if CSS_MARKER not in html or SCRIPTS_MARKER not in html:
         raise RenderProblem(
             f"the template {TEMPLATE} lacks the markers {CSS_MARKER} and {SCRIPTS_MARKER}"
         )
-    html = html.replace(CSS_MARKER, css.strip(), 1)
+    html = html.replace(CSS_MARKER, css, 1)
     html, plots = _embed_images(
         html, build_dir=Path(build_dir), interactive=variant == "interactive"
     )

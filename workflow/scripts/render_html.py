@@ -1,7 +1,5 @@
 """Rule render_html: .qmd chapters + figures -> the self-contained HTML report."""
 
-from __future__ import annotations
-
 import json
 import sys
 import traceback

@@ -4,8 +4,6 @@ render_pdf writes the tagged PDF/UA-1; render_archival_pdf the PDF/A-3b with the
 tables, aggregates and key figures attached.
 """
 
-from __future__ import annotations
-
 import json
 import logging
 import sys

@@ -1,7 +1,5 @@
 """Rule write_chapters: chapter templates + key figures, tables, figures -> .qmd chapters."""
 
-from __future__ import annotations
-
 import sys
 import traceback
 from pathlib import Path
