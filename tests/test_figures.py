@@ -92,8 +92,13 @@ def test_supply_demand_labels_the_training_gap_corner(specs):
     corner = [s for s in figure.layout.shapes if s.type == "rect"][0]
     # The shaded corner spans low supply (left of the mean line) and high demand (above it).
     assert (corner.x0, corner.x1, corner.y0) == (0, 0.375, 0.2778)
-    labelled = [t for trace in figure.data for t in trace.text if t]
-    assert "IP and technology valuation" in labelled
+    # Training-gap points are numbered; the key beside the plot names them.
+    key = next(t for t in texts if t.startswith("<b>Skills in the training gap"))
+    assert "<b>1</b> IP and technology valuation" in key
+    numbered = [
+        a for a in figure.layout.annotations if a.text == "1" and a.x == 0.25 and a.y == 0.3333
+    ]
+    assert len(numbered) == 1
 
 
 def test_without_ratings_the_borich_figure_says_so(tmp_path):

@@ -972,14 +972,14 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
         )
         kf[f"gap_max_n_required{suffix}"] = _figure(
             row["n_required"],
-            f"{who.capitalize()} requiring gap_max_skill{suffix}.",
+            f"{who[:1].upper()}{who[1:]} requiring gap_max_skill{suffix}.",
             "count",
             row["n_required"],
             row["denominator"],
         )
         kf[f"gap_max_n_possessed{suffix}"] = _figure(
             row["n_possessed"],
-            f"{who.capitalize()} possessing gap_max_skill{suffix}.",
+            f"{who[:1].upper()}{who[1:]} possessing gap_max_skill{suffix}.",
             "count",
             row["n_possessed"],
             row["denominator"],
@@ -993,9 +993,7 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
     )
     group_gap = aggregates["skill_gap_by_group"]
     for group in _present_groups(interviews):
-        add_gap_max(
-            group_gap[group_gap["respondent_group"] == group], f"_{group}", label(group).lower()
-        )
+        add_gap_max(group_gap[group_gap["respondent_group"] == group], f"_{group}", label(group))
 
     # Supply vs demand.
     supply = aggregates["supply_demand"]

@@ -10,6 +10,7 @@ manifest ``figures.json``. Both files are byte-for-byte reproducible.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,8 @@ SOURCE_CASES = "KT SoftSkills case studies of training programmes"
 SOURCE_INTERVIEWS = "KT SoftSkills interviews with KT professionals"
 SOURCE_RATINGS = "KT SoftSkills interview ratings of importance and proficiency"
 TOP_SKILLS = 15  # skills shown where all of them would not be readable
+TOP_SKILLS_HEATMAP = 20
+TOP_SKILLS_GAP = 20
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ def _interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, d
             name=label(group),
             orientation="h",
             marker_color=GROUP_COLOURS[group],
+            marker_line={"color": "#FFFFFF", "width": 1},
             hovertemplate="%{y}: %{x} interviews<extra>" + label(group) + "</extra>",
         )
     height = max(360, 120 + 26 * len(countries))
@@ -261,6 +265,7 @@ def _region_provider(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, di
             name=label(provider),
             orientation="h",
             marker_color=colours[provider],
+            marker_line={"color": "#FFFFFF", "width": 1},
             hovertemplate="%{y}: %{x} programmes<extra>" + label(provider) + "</extra>",
         )
     totals = cross.groupby("region")["n"].sum()
@@ -311,6 +316,7 @@ def _delivery_duration(
             y=[int(rows.get(c, 0)) for c in classes],
             name=label(mode),
             marker_color=colours[mode],
+            marker_line={"color": "#FFFFFF", "width": 1},
             hovertemplate="%{x}: %{y} programmes<extra>" + label(mode) + "</extra>",
         )
     totals = cross.groupby("duration_class")["n"].sum()
@@ -542,12 +548,19 @@ def _share_heatmap(
             customdata=counts,
             colorscale=SEQUENTIAL,
             zmin=0,
-            zmax=1,
+            # The scale ends at the next 10 % above the largest share: pale cells stay readable.
+            zmax=max(0.1, math.ceil(max((v for row in z for v in row), default=0) * 10) / 10),
             xgap=2,
             ygap=2,
             texttemplate="%{z:.0%}",
             textfont={"size": 10},
-            colorbar={"title": {"text": "Share"}, "tickformat": ".0%", "thickness": 12},
+            colorbar={
+                "tickformat": ".0%",
+                "thickness": 12,
+                "len": 0.6,
+                "y": 0.5,
+                "outlinewidth": 0,
+            },
             hovertemplate="%{y}<br>%{x}: %{customdata} " + who + " (%{z:.1%})<extra></extra>",
         )
     )
@@ -558,7 +571,8 @@ def _group_heatmap(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     overall = aggregates["interview_skills_overall"]
     n = int(kf["n_interviews"]["value"])
     required = overall[overall["dimension"] == "required"]
-    rows = _ranked(required[required["n"] > 0], "n")
+    named = required[required["n"] > 0]
+    rows = _ranked(named, "n").head(TOP_SKILLS_HEATMAP)
     skills = list(rows["skill_id"])
     labels = list(rows["label"])
     groups = _groups(by_group)
@@ -594,14 +608,16 @@ def _group_heatmap(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     alt = (
         f"Heatmap of the share of interviewees who say their job requires each skill, for all "
         f"{n} interviewees and by respondent group; darker cells are higher shares, and each "
-        f"cell shows its percentage. {_plural(len(skills), 'skill')} named as required at "
-        f"least once. Most often required by group: {'; '.join(parts)}."
+        f"cell shows its percentage. Shown: the {_plural(len(skills), 'skill')} most often "
+        f"required, of {len(named)} named as required at least once. Most often required by "
+        f"group: {'; '.join(parts)}."
     )
     return FigureSpec(
         id="fig-skills-group-heatmap",
         title="Required skills by respondent group",
-        caption=f"Share of interviewees who say their job requires each skill, overall and by "
-        f"respondent group (n per column). Source: {SOURCE_INTERVIEWS} (n = {n}).",
+        caption=f"Share of interviewees who say their job requires a skill, overall and by "
+        f"respondent group (n per column); the {len(skills)} skills most often required. "
+        f"Source: {SOURCE_INTERVIEWS} (n = {n}).",
         alt=alt,
         figure=fig,
         n=n,
@@ -612,8 +628,10 @@ def _group_heatmap(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
 def _gap_dumbbell(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:
     gap = aggregates["skill_gap_overall"]
     n = int(kf["n_interviews"]["value"])
-    shown = gap[(gap["n_required"] + gap["n_possessed"]) > 0]
-    shown = shown.sort_values(["gap", "label"], ascending=[False, True], kind="mergesort")
+    named = gap[(gap["n_required"] + gap["n_possessed"]) > 0]
+    largest = named.assign(size=named["gap"].abs())
+    largest = _ranked(largest, "size").head(TOP_SKILLS_GAP)
+    shown = largest.sort_values(["gap", "label"], ascending=[False, True], kind="mergesort")
     labels = list(shown["label"])
     fig = go.Figure()
     line_x: list[float | None] = []
@@ -655,14 +673,21 @@ def _gap_dumbbell(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]
             "tickformat": ".0%",
             "rangemode": "tozero",
         },
-        yaxis={"autorange": "reversed", "tickfont": {"size": 11}, "showgrid": True},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "range": [len(labels) - 0.5, -0.5],
+            "tickfont": {"size": 11},
+            "showgrid": True,
+        },
     )
     positive = shown[shown["gap"] > 0]
     negative = shown[shown["gap"] < 0]
     alt = (
         f"Dumbbell chart comparing, for each skill, the share of the {n} interviewees who say "
         f"they possess it (green circle) with the share who say their job requires it "
-        f"(vermillion diamond), ordered by the gap. "
+        f"(vermillion diamond), for the {_plural(len(shown), 'skill')} with the largest gaps "
+        f"in either direction, ordered by the gap. "
     )
     if "gap_max_skill" in kf and kf["gap_max_value"]["value"] > 0:
         alt += (
@@ -678,13 +703,55 @@ def _gap_dumbbell(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]
         id="fig-gap-dumbbell",
         title="Required versus possessed skills",
         caption=f"Share of interviewees who say their job requires a skill and share who say "
-        f"they possess it; skills ordered by the gap (required − possessed). "
+        f"they possess it; the {len(shown)} skills with the largest gaps, ordered by the gap "
+        f"(required − possessed). "
         f"Source: {SOURCE_INTERVIEWS} (n = {n}).",
         alt=alt,
         figure=fig,
         n=n,
         height=height,
     )
+
+
+# The quadrant: plot on the left, the key of the numbered training-gap skills on the right.
+_QUADRANT_HEIGHT = 560
+_QUADRANT_MARGIN = {"l": 70, "r": 10, "t": 40, "b": 60}
+_QUADRANT_DOMAIN = 0.63  # share of the width taken by the plot
+_KEY_MAX = 15  # numbered skills listed in the key
+_KEY_WRAP = 38  # characters per line in the key
+# Plot area in pixels and the size of a 10-px label (DejaVu Sans), used to keep labels from
+# overlapping each other, the points and the corner notes.
+_PLOT_W = (WIDTH - _QUADRANT_MARGIN["l"] - _QUADRANT_MARGIN["r"]) * _QUADRANT_DOMAIN
+_PLOT_H = _QUADRANT_HEIGHT - _QUADRANT_MARGIN["t"] - _QUADRANT_MARGIN["b"]
+_CHAR_W, _LINE_H = 6.2, 13.0
+_LABEL_WRAP = 24  # characters per line of a named point
+_CORNERS = (  # x0, x1, y0, y1 in plot pixels, origin bottom left
+    (0.0, 175.0, _PLOT_H - 36.0, _PLOT_H),  # "Training gap" (top left)
+    (_PLOT_W - 80.0, _PLOT_W, _PLOT_H - 16.0, _PLOT_H),  # "Well served"
+    (_PLOT_W - 70.0, _PLOT_W, 0.0, 16.0),  # "Supply-led"
+)
+# Label offsets from the point (pixels, y up), nearest first: beside it, then diagonal
+# with a leader line, then further out.
+_OFFSETS = (
+    (8, 0),
+    (-8, 0),
+    (0, 12),
+    (0, -12),
+    (14, 14),
+    (14, -14),
+    (-14, 14),
+    (-14, -14),
+    (24, 28),
+    (24, -28),
+    (-24, 28),
+    (-24, -28),
+    (36, 0),
+    (-36, 0),
+    (30, 48),
+    (-30, 48),
+    (30, -48),
+    (-30, -48),
+)
 
 
 def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:
@@ -719,48 +786,74 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
             line={"color": "#777777", "width": 1, "dash": "dash"},
             layer="below",
         )
+    corner_notes = (
+        (0.005, y_max, "left", "top", "<b>Training gap</b><br>high demand, low supply", 12),
+        (x_max, y_max, "right", "top", "Well served", 11),
+        (x_max, 0.0, "right", "bottom", "Supply-led", 11),
+    )
+    for x, y, xanchor, yanchor, text, size in corner_notes:
+        gap_note = text.startswith("<b>")
+        fig.add_annotation(
+            x=x,
+            y=y,
+            xanchor=xanchor,
+            yanchor=yanchor,
+            text=text,
+            showarrow=False,
+            align="left",
+            font={"color": OKABE_ITO["vermillion"] if gap_note else "#555555", "size": size},
+        )
+
+    labels = dict(zip(supply["skill_id"], supply["label"], strict=True))
+    points = supply.set_index("skill_id")
+    gap_rows = _ranked(supply[supply["quadrant"] == "training_gap"], "difference")
+    numbers = {sid: i + 1 for i, sid in enumerate(gap_rows["skill_id"].head(_KEY_MAX))}
+    others = supply[~supply["skill_id"].isin(set(gap_rows["skill_id"]))]
+    named = list(_ranked(others[others["n_demand"] > 0], "share_demand")["skill_id"].head(4))
+    for skills, dx, dy, text in _place_labels(supply, x_max, y_max, numbers, named):
+        fig.add_annotation(
+            x=float(points.loc[skills[0], "share_offered"]),
+            y=float(points.loc[skills[0], "share_demand"]),
+            ax=dx,
+            ay=-dy,  # plotly counts ay downwards
+            text=text,
+            align="left" if dx >= 0 else "right",
+            xanchor="left" if dx > 0 else ("right" if dx < 0 else "center"),
+            yanchor="middle",
+            showarrow=True,
+            arrowhead=0,
+            arrowwidth=0.8,
+            arrowcolor="#777777",
+            standoff=4,
+            font={"size": 10, "color": "#222222"},
+        )
+    key = ["<b>Skills in the training gap</b>"]
+    for sid, number in numbers.items():
+        key.append(f"<b>{number}</b> {_wrap(labels[sid], _KEY_WRAP)}")
+    if len(gap_rows) > len(numbers):
+        key.append(f"… and {len(gap_rows) - len(numbers)} more")
+    if not numbers:
+        key.append("none")
     fig.add_annotation(
-        x=0.005,
-        y=y_max,
+        x=_QUADRANT_DOMAIN + 0.03,
+        y=1.0,
+        xref="paper",
+        yref="paper",
         xanchor="left",
         yanchor="top",
-        text="<b>Training gap</b><br>high demand, low supply",
-        showarrow=False,
         align="left",
-        font={"color": OKABE_ITO["vermillion"], "size": 12},
-    )
-    fig.add_annotation(
-        x=x_max,
-        y=y_max,
-        xanchor="right",
-        yanchor="top",
-        text="Well served",
         showarrow=False,
-        font={"color": "#555555", "size": 11},
+        text="<br>".join(key),
+        font={"size": 10, "color": "#222222"},
     )
-    fig.add_annotation(
-        x=x_max,
-        y=0.0,
-        xanchor="right",
-        yanchor="bottom",
-        text="Supply-led",
-        showarrow=False,
-        font={"color": "#555555", "size": 11},
-    )
-    labelled = _labelled_points(supply, x_max, y_max)
+
     for category in contract.SKILL_CATEGORIES:
         rows = supply[supply["category"] == category]
         fig.add_scatter(
             x=[float(v) for v in rows["share_offered"].fillna(0)],
             y=[float(v) for v in rows["share_demand"].fillna(0)],
-            mode="markers+text",
+            mode="markers",
             name=f"{category.capitalize()} skill",
-            text=[
-                lab if sid in labelled else ""
-                for sid, lab in zip(rows["skill_id"], rows["label"], strict=True)
-            ],
-            textposition=[labelled.get(s, "top center") for s in rows["skill_id"]],
-            textfont={"size": 10, "color": "#333333"},
             cliponaxis=False,
             marker={
                 "color": CATEGORY_COLOURS[category],
@@ -782,13 +875,15 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
         )
     _layout(
         fig,
-        560,
+        _QUADRANT_HEIGHT,
         legend=_legend_top(),
+        margin=_QUADRANT_MARGIN,
         xaxis={
-            "title": {"text": "Offered: share of case-study programmes that train the skill"},
+            "title": {"text": "Offered: share of programmes that train the skill"},
             "tickformat": ".0%",
             "range": [0, x_max],
             "zeroline": False,
+            "domain": [0, _QUADRANT_DOMAIN],
         },
         yaxis={
             "title": {"text": "Needed: share of interviewees who require or desire it"},
@@ -832,72 +927,94 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     )
 
 
-# Approximate geometry of the quadrant's plot area and of its 10-px labels (DejaVu Sans),
-# used only to keep text labels from overlapping each other, the points and the corners.
-_PLOT_W, _PLOT_H = 650.0, 440.0
-_CHAR_W, _LINE_H, _GAP = 6.1, 13.0, 7.0
-_CORNERS = (  # x0, x1, y0, y1 in plot pixels (origin bottom left)
-    (0.0, 190.0, _PLOT_H - 38.0, _PLOT_H),  # "Training gap" (top left)
-    (_PLOT_W - 90.0, _PLOT_W, _PLOT_H - 18.0, _PLOT_H),  # "Well served"
-    (_PLOT_W - 80.0, _PLOT_W, 0.0, 18.0),  # "Supply-led"
-)
-
-
-def _label_box(x: float, y: float, width: float, position: str) -> tuple[float, ...]:
-    half = _LINE_H / 2
-    if position == "middle right":
-        return (x + _GAP, x + _GAP + width, y - half, y + half)
-    if position == "middle left":
-        return (x - _GAP - width, x - _GAP, y - half, y + half)
-    if position == "top center":
-        return (x - width / 2, x + width / 2, y + 6, y + 6 + _LINE_H)
-    return (x - width / 2, x + width / 2, y - 6 - _LINE_H, y - 6)  # bottom center
-
-
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
-def _labelled_points(
-    supply: pd.DataFrame, x_max: float, y_max: float, limit: int = 14
-) -> dict[str, str]:
-    """Skills that get a text label in the quadrant (the rest are hover-only), with positions.
+def _segment_hits(
+    x0: float, y0: float, x1: float, y1: float, box: tuple[float, ...], steps: int = 8
+) -> bool:
+    """Does the leader line from (x0, y0) to (x1, y1) cross ``box``? (sampled)"""
+    for i in range(1, steps):
+        t = i / steps
+        x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        if box[0] <= x <= box[1] and box[2] <= y <= box[3]:
+            return True
+    return False
 
-    The training-gap skills first (the figure's message), then the most demanded and the most
-    offered. A label goes right of its point, else left, above or below — the first place
-    that stays inside the plot and clear of other labels, points and the corner notes; a
-    skill with no such place stays unlabelled rather than overlap.
+
+def _place_labels(
+    supply: pd.DataFrame,
+    x_max: float,
+    y_max: float,
+    numbers: Mapping[str, int],
+    named: Sequence[str],
+) -> list[tuple[tuple[str, ...], int, int, str]]:
+    """Labels of the quadrant's points: (skills, dx, dy, text).
+
+    Training-gap skills get their number (the key lists the names), then a few highly
+    demanded skills elsewhere get their name. Skills at the same position share a label.
+    Each label takes the nearest offset that keeps it inside the plot and clear of other
+    labels, other points and the corner notes; a named skill with no such place stays
+    unlabelled (its hover text remains), a number falls back to the nearest place.
     """
-    candidates = list(
-        _ranked(supply[supply["quadrant"] == "training_gap"], "difference")["skill_id"]
-    )
-    candidates += list(_ranked(supply, "share_demand")["skill_id"].head(6))
-    candidates += list(_ranked(supply, "share_offered")["skill_id"].head(4))
+    filled = supply.fillna({"share_offered": 0, "share_demand": 0})
     pixels = {
-        row["skill_id"]: (
-            float(row["share_offered"]) / x_max * _PLOT_W,
-            float(row["share_demand"]) / y_max * _PLOT_H,
+        sid: (float(x) / x_max * _PLOT_W, float(y) / y_max * _PLOT_H)
+        for sid, x, y in zip(
+            filled["skill_id"], filled["share_offered"], filled["share_demand"], strict=True
         )
-        for _, row in supply.fillna({"share_offered": 0, "share_demand": 0}).iterrows()
     }
     labels = dict(zip(supply["skill_id"], supply["label"], strict=True))
+    together: dict[tuple[float, float], list[str]] = {}
+    for sid in pixels:
+        together.setdefault((round(pixels[sid][0], 1), round(pixels[sid][1], 1)), []).append(sid)
+    markers = {sid: (x - 6, x + 6, y - 6, y + 6) for sid, (x, y) in pixels.items()}
     boxes: list[tuple[float, ...]] = list(_CORNERS)
-    placed: dict[str, str] = {}
-    for skill in candidates:
-        if skill in placed or len(placed) >= limit:
+    placed: list[tuple[tuple[str, ...], int, int, str]] = []
+    done: set[str] = set()
+    for skill in [*numbers, *named]:
+        if skill in done:
             continue
         x, y = pixels[skill]
-        width = _CHAR_W * len(labels[skill])
-        points = [
-            (px - 5, px + 5, py - 5, py + 5) for other, (px, py) in pixels.items() if other != skill
+        group = together[(round(x, 1), round(y, 1))]
+        done.update(group)
+        if skill in numbers:
+            group_numbers = sorted(numbers[s] for s in group if s in numbers)
+            text = ", ".join(str(n) for n in group_numbers)
+            lines = [text]
+        else:
+            text = "<br>".join(_wrap(labels[s], _LABEL_WRAP) for s in sorted(group))
+            lines = text.split("<br>")
+        width = _CHAR_W * max(len(line) for line in lines) + 2
+        height = _LINE_H * len(lines)
+        # A name keeps a wider berth from other points, so it cannot be read as theirs.
+        berth = 0 if skill in numbers else 12
+        obstacles = boxes + [
+            (b[0] - berth, b[1] + berth, b[2] - berth / 2, b[3] + berth / 2)
+            for sid, b in markers.items()
+            if sid not in group
         ]
-        for position in ("middle right", "middle left", "top center", "bottom center"):
-            box = _label_box(x, y, width, position)
+        choice = None
+        # Names stay close to their point; a long leader line would point at the wrong one.
+        offsets = _OFFSETS if skill in numbers else _OFFSETS[:4]
+        for dx, dy in offsets:
+            tail_x, tail_y = x + dx, y + dy
+            left = tail_x if dx > 0 else (tail_x - width if dx < 0 else tail_x - width / 2)
+            box = (left, left + width, tail_y - height / 2, tail_y + height / 2)
             inside = box[0] >= 0 and box[1] <= _PLOT_W and box[2] >= 0 and box[3] <= _PLOT_H
-            if inside and not any(_overlaps(box, other) for other in boxes + points):
-                placed[skill] = position
-                boxes.append(box)
-                break
+            if not inside or any(_overlaps(box, other) for other in obstacles):
+                continue
+            if any(_segment_hits(x, y, tail_x, tail_y, other) for other in obstacles):
+                continue
+            choice = (dx, dy, box)
+            break
+        if choice is None and skill in numbers:
+            dx, dy = _OFFSETS[0]
+            choice = (dx, dy, (x + dx, x + dx + width, y - height / 2, y + height / 2))
+        if choice is not None:
+            placed.append((tuple(group), choice[0], choice[1], text))
+            boxes.append(choice[2])
     return placed
 
 
@@ -905,6 +1022,11 @@ def _borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> F
     ratings = aggregates["ratings_by_skill"]
     n_ratings = int(kf["n_ratings"]["value"])
     n_rated = int(kf["n_rated_interviews"]["value"])
+    shown = ratings.sort_values("rank", kind="mergesort").head(TOP_SKILLS)
+    if len(shown) == len(ratings):
+        which = f"the {_plural(len(ratings), 'rated skill')}"
+    else:
+        which = f"the {len(shown)} highest-ranked of the {len(ratings)} rated skills"
     fig = go.Figure()
     if ratings.empty:
         fig.add_annotation(
@@ -918,10 +1040,8 @@ def _borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> F
         )
         _layout(fig, 240, xaxis={"visible": False}, yaxis={"visible": False})
         alt = "Empty chart: no importance and proficiency ratings were collected."
-        shown = ratings
         height = 240
     else:
-        shown = ratings.sort_values("rank", kind="mergesort").head(TOP_SKILLS)
         fig.add_bar(
             y=list(shown["label"]),
             x=[float(v) for v in shown["mwds"]],
@@ -960,7 +1080,7 @@ def _borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> F
         )
         top = shown.iloc[0]
         alt = (
-            f"Horizontal bar chart ranking the {_plural(len(shown), 'rated skill')} by the Borich "
+            f"Horizontal bar chart ranking {which} by the Borich "
             f"mean weighted discrepancy score, the mean gap between importance and proficiency "
             f"weighted by mean importance (higher means a larger training need). The top "
             f"training need is {top['label']} (MWDS {top['mwds']:.2f}; mean importance "
@@ -971,10 +1091,6 @@ def _borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> F
             runners = [f"{r['label']} ({r['mwds']:.2f})" for _, r in shown.iloc[1:3].iterrows()]
             alt += f", followed by {join_list(runners)}"
         alt += "."
-    if len(shown) == len(ratings):
-        which = f"the {_plural(len(ratings), 'rated skill')}"
-    else:
-        which = f"the {len(shown)} highest-ranked of the {len(ratings)} rated skills"
     return FigureSpec(
         id="fig-borich",
         title="Training needs ranked by the Borich score",

@@ -1,6 +1,5 @@
 # Stage 2: the tidy tables of data/processed/ -> aggregate tables and key_figures.json.
 from ktreport.aggregate import AGGREGATE_NAMES
-from ktreport.contract import PROCESSED_TABLES
 
 AGGREGATES = PROCESSED / "aggregates"
 AGGREGATE_CSVS = [AGGREGATES / f"{name}.csv" for name in AGGREGATE_NAMES]
@@ -9,7 +8,7 @@ KEY_FIGURES = PROCESSED / "key_figures.json"
 
 rule aggregate_tables:
     input:
-        tables=[PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES],
+        tables=PROCESSED_CSVS,
     output:
         tables=AGGREGATE_CSVS,
         key_figures=KEY_FIGURES,
