@@ -231,6 +231,29 @@ def synth(
     typer.echo(f"Wrote {what} to {target}.")
 
 
+@app.command("key-figures")
+def key_figures_command(
+    contains: str = typer.Argument("", help="Show only names containing this, e.g. gap."),
+    path: str = typer.Option(
+        "data/processed/key_figures.json", "--file", help="The key figures of the last build."
+    ),
+) -> None:
+    """List the key figures a chapter can use ({{ kf.NAME }}): value, n, definition."""
+    import json
+    from pathlib import Path
+
+    source = Path(path)
+    if not source.exists():
+        typer.echo(f"Error: {source} does not exist yet; build first (make report).", err=True)
+        raise typer.Exit(1)
+    figures = json.loads(source.read_text(encoding="utf-8"))
+    for name, figure in figures.items():
+        if contains.lower() in name.lower():
+            n = "" if figure["n"] is None else f"  n={figure['n']}"
+            of = "" if figure["denominator"] is None else f"/{figure['denominator']}"
+            typer.echo(f"{name} = {figure['value']}{n}{of}  ({figure['definition']})")
+
+
 @app.command("build-info")
 def build_info_command(
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
