@@ -462,7 +462,7 @@ def _parse_list(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
         understood.append(value)
         if value in values:
             problems.append(
-                ("warning", f"'{piece}' repeats {value}, already listed; counted once", "")
+                ("warning", f"'{piece}' names {value}, which is already listed; counted once", "")
             )
             continue
         values.append(value)
