@@ -126,7 +126,7 @@ def read_table(
     (they locate the header row), ``sheet_name`` the sheet to prefer in a workbook.
     """
     table = RawTable(display=display)
-    grid = _read_grid(path, display, sheet_name, table)
+    grid = _read_grid(path, display, sheet_name, table, columns)
     if grid is None:
         return table
     if len(grid) > GRID_ROW_LIMIT:
@@ -156,7 +156,7 @@ def _file_problem(display: str, message: str, hint: str = "", severity="error") 
 # --------------------------------------------------------------------------- grids
 
 
-def _read_grid(path: Path, display: str, sheet_name: str, table: RawTable):
+def _read_grid(path: Path, display: str, sheet_name: str, table: RawTable, columns=()):
     """The file as a list of rows of cell text (row 1 first), or None after a problem."""
     try:
         size = path.stat().st_size
@@ -177,7 +177,7 @@ def _read_grid(path: Path, display: str, sheet_name: str, table: RawTable):
         return None
     suffix = path.suffix.lower()
     if suffix in CSV_EXTENSIONS:
-        return _read_csv(path, display, table)
+        return _read_csv(path, display, table, columns)
     if suffix in SPREADSHEET_EXTENSIONS:
         return _read_workbook(path, display, sheet_name, table)
     table.problems.append(
@@ -240,21 +240,11 @@ def _decode(data: bytes, display: str, table: RawTable) -> str | None:
     return text
 
 
-def _read_csv(path: Path, display: str, table: RawTable):
+def _read_csv(path: Path, display: str, table: RawTable, columns=()):
     text = _decode(path.read_bytes(), display, table)
     if text is None:
         return None
-    sample = text[:200_000]
-    best = None
-    for delimiter in (",", ";", "\t"):
-        try:
-            rows = list(_csv_rows(sample, delimiter, HEADER_SEARCH_ROWS))
-        except csv.Error:
-            continue
-        width = max((len(r) for r in rows), default=0)
-        if best is None or width > best[1]:
-            best = (delimiter, width)
-    delimiter = best[0] if best else ","
+    delimiter = _detect_delimiter(text[:200_000], columns)
     if delimiter == "\t":
         table.problems.append(
             _file_problem(
@@ -280,6 +270,28 @@ def _read_csv(path: Path, display: str, table: RawTable):
         )
         return None
     return grid
+
+
+def _detect_delimiter(sample: str, columns) -> str:
+    """The delimiter under which some early row reads as the most known column names.
+
+    Counting separators is not enough: ';' also separates the skills inside a cell.
+    Without any known name, the delimiter giving the most columns on most rows wins.
+    """
+    known = set(columns)
+    best, best_rank = ",", (-1, -1)
+    for delimiter in (",", ";", "\t"):
+        try:
+            rows = list(_csv_rows(sample, delimiter, HEADER_SEARCH_ROWS))
+        except csv.Error:
+            continue
+        score = max((len({header_key(c) for c in row} & known) for row in rows), default=0)
+        widths = sorted(len(row) for row in rows if any(row))
+        typical = widths[len(widths) // 2] if widths else 0
+        rank = (score, typical)
+        if rank > best_rank:
+            best, best_rank = delimiter, rank
+    return best
 
 
 def _csv_rows(text: str, delimiter: str, limit: int):

@@ -920,30 +920,52 @@ def _plain(value) -> str:
 
 
 def _rating_reference_problems(parts: list[PartnerFile]) -> list[Problem]:
-    interview_ids = {
-        row.get("interview_id")
-        for part in parts
-        if part.report.table == "interviews"
-        for row in part.rows
-    }
+    interviews = [part for part in parts if part.report.table == "interviews"]
+    interview_ids = {row.get("interview_id") for part in interviews for row in part.rows}
+    # An interviews file that could not be read would make every rating of its interviews
+    # an error; say once that the check waits for that file instead.
+    unreadable = sorted(
+        part.report.path
+        for part in interviews
+        if not part.rows
+        and any(p.row is None and p.severity == "error" for p in part.report.problems)
+    )
     problems = []
     for part in parts:
         if part.report.table != "ratings":
             continue
-        for row in part.rows:
-            interview_id = row.get("interview_id")
-            if interview_id and interview_id not in interview_ids:
-                problems.append(
-                    Problem(
-                        part.report.path,
-                        row["_row"],
-                        "interview_id",
-                        f"'{interview_id}' is not an interview_id of any interviews file",
-                        "rate only interviews listed in data/raw/interviews/, "
-                        "with the same interview_id",
-                        value=interview_id,
-                    )
+        missing = [
+            row
+            for row in part.rows
+            if row.get("interview_id") and row.get("interview_id") not in interview_ids
+        ]
+        if missing and unreadable:
+            problems.append(
+                Problem(
+                    part.report.path,
+                    None,
+                    None,
+                    f"{len(missing)} ratings name interviews that are in no readable "
+                    f"interviews file; they are checked once {', '.join(unreadable)} "
+                    "can be read",
+                    "fix the problems of that file first",
+                    "warning",
                 )
+            )
+            continue
+        for row in missing:
+            interview_id = row["interview_id"]
+            problems.append(
+                Problem(
+                    part.report.path,
+                    row["_row"],
+                    "interview_id",
+                    f"'{interview_id}' is not an interview_id of any interviews file",
+                    "rate only interviews listed in data/raw/interviews/, "
+                    "with the same interview_id",
+                    value=interview_id,
+                )
+            )
     return problems
 
 
