@@ -302,3 +302,36 @@ def test_read_aggregates_keeps_codes_as_text(tmp_path):
     assert "NA" in set(back["interviews_by_country"]["country"])
     assert back["quotes"].loc[back["quotes"]["interview_id"] == "I07", "country"].item() == "NA"
     assert back["supply_demand"]["share_demand"].dtype == "float64"
+
+
+def test_interview_period_and_sample_table(small):
+    aggregates, kf = small
+    assert value(kf, "interview_period_start") == "January 2024"
+    assert value(kf, "interview_period_end") == "March 2024"
+    assert kf["interview_period_end"]["n"] == 11  # I12 has no date
+    table = aggregates["interview_sample_table"].set_index("country")
+    assert table.loc["IT"].to_dict() == {
+        "country_name": "Italy",
+        "region": "Europe",
+        "hei_kt_professional": 2,
+        "business_kt_professional": 1,
+        "kt_expert": 1,
+        "other": 0,
+        "total": 4,
+    }
+
+
+def test_soft_skills_among_the_most_named_and_formats_ranked(small):
+    _, kf = small
+    # Required at least once: negotiation, licensing, communication, valuation, networking.
+    assert (
+        value(kf, "n_soft_in_top10_required"),
+        kf["n_soft_in_top10_required"]["denominator"],
+    ) == (3, 5)
+    assert value(kf, "n_soft_skills_training_gap") == 0
+    assert value(kf, "n_hard_skills_training_gap") == 1
+    assert [value(kf, f"{o}_format") for o in ("top", "second", "third")] == [
+        "Workshops",
+        "Mentoring",
+        "Peer learning",
+    ]

@@ -61,7 +61,7 @@ def test_alt_text_states_numbers_from_the_data(specs):
     assert "largest gap is for Negotiation: required by 7 of 12, possessed by 3 of 12" in gap
     supply = by_id(specs, "fig-supply-demand").alt
     assert "1 skill falls in the training gap, led by IP and technology valuation" in supply
-    assert "needed by 33.3 %, offered by 25.0 %" in supply
+    assert "needed by 33\u00a0%, offered by 25\u00a0%" in supply  # house style: whole %
     borich = by_id(specs, "fig-borich").alt
     assert "top training need is IP and technology valuation (MWDS 13.50" in borich
     assert "Workshops" in by_id(specs, "fig-formats").alt.title()

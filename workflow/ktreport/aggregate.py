@@ -46,6 +46,7 @@ AGGREGATE_NAMES: tuple[str, ...] = (
     "interviews_composition",
     "interviews_by_group_country",
     "interviews_by_country",
+    "interview_sample_table",
     "case_studies_composition",
     "case_studies_by_country",
     "case_studies_by_region_provider",
@@ -72,6 +73,7 @@ AGGREGATE_KEYS: dict[str, tuple[str, ...]] = {
     "interviews_composition": ("variable", "value"),
     "interviews_by_group_country": ("respondent_group", "country"),
     "interviews_by_country": ("country",),
+    "interview_sample_table": ("country",),
     "case_studies_composition": ("variable", "value"),
     "case_studies_by_country": ("country",),
     "case_studies_by_region_provider": ("region", "provider_type"),
@@ -133,6 +135,21 @@ QUADRANTS: dict[str, str] = {
 }
 
 DEMAND_DIMENSIONS = ("required", "desirable")
+# English month names, independent of the machine's locale (strftime's %B is not).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 
@@ -316,6 +333,14 @@ def _sample_composition(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
     by_country["denominator"] = n_interviews
     by_country["share"] = _share(by_country["n"], by_country["denominator"])
     out["interviews_by_country"] = by_country
+    # Country × respondent group, one column per group (all groups, contract order): the
+    # annex table of the interview sample.
+    wide = by_country[["country", "country_name", "region"]].copy()
+    for group in contract.RESPONDENT_GROUPS:
+        counts = interviews[interviews["respondent_group"] == group]["country"].value_counts()
+        wide[group] = wide["country"].map(counts).fillna(0).astype("int64")
+    wide["total"] = by_country["n"].astype("int64")
+    out["interview_sample_table"] = wide
 
     cases["certification_text"] = cases["certification"].map(_certification_text)
     cases["best_practice_text"] = cases["best_practice"].map(lambda v: "yes" if v else "no")
@@ -780,6 +805,16 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
             row["n"],
             row["denominator"],
         )
+    dates = pd.to_datetime(interviews["interview_date"], errors="coerce").dropna()
+    if not dates.empty:
+        for name, when in (("start", dates.min()), ("end", dates.max())):
+            kf[f"interview_period_{name}"] = _figure(
+                f"{MONTHS[when.month - 1]} {when.year}",
+                f"Month of the {'first' if name == 'start' else 'last'} interview.",
+                "label",
+                len(dates),
+                n_interviews,
+            )
     kf["n_respondent_groups"] = _figure(
         len(_present_groups(interviews)), "Respondent groups with at least one interview.", "count"
     )
@@ -1083,6 +1118,30 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
                 row["denominator_demand"],
             )
 
+    # How many of the most named skills are soft skills (the report's central question).
+    for what, frame, column, named_as in (
+        ("required", overall[overall["dimension"] == "required"], "n", "required"),
+        ("demand", supply, "n_demand", "required or desirable"),
+    ):
+        top = _ranked(frame[frame[column] > 0], column).head(10)
+        kf[f"n_soft_in_top10_{what}"] = _figure(
+            int((top["category"] == "soft").sum()),
+            f"Soft skills among the 10 skills most often named as {named_as} "
+            "(ties broken alphabetically).",
+            "count",
+            int((top["category"] == "soft").sum()),
+            len(top),
+        )
+    for category in contract.SKILL_CATEGORIES:
+        in_gap = supply[(supply["quadrant"] == "training_gap") & (supply["category"] == category)]
+        kf[f"n_{category}_skills_training_gap"] = _figure(
+            len(in_gap),
+            f"{category.capitalize()} skills in the training-gap quadrant.",
+            "count",
+            len(in_gap),
+            int((supply["quadrant"] == "training_gap").sum()),
+        )
+
     # Ratings and Borich.
     ratings = aggregates["ratings_by_skill"]
     kf["n_ratings"] = _figure(
@@ -1201,6 +1260,22 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
         )
 
     add_top_format(formats, "", "interviewees")
+    ranked_formats = _ranked(formats[formats["n"] > 0], "n")
+    for ordinal, (_, row) in zip(ORDINALS[1:], ranked_formats.iloc[1:3].iterrows(), strict=False):
+        kf[f"{ordinal}_format"] = _figure(
+            str(row["label"]),
+            f"The {ordinal} most preferred training format (ties alphabetical).",
+            "label",
+            row["n"],
+            row["denominator"],
+        )
+        kf[f"{ordinal}_format_share"] = _figure(
+            float(row["share"]),
+            f"Share of interviewees preferring {ordinal}_format.",
+            "share",
+            row["n"],
+            row["denominator"],
+        )
     by_group_formats = aggregates["formats_by_group"]
     for group in _present_groups(interviews):
         add_top_format(

@@ -128,8 +128,10 @@ def _register_template() -> None:
 
 
 def pct(share: float) -> str:
-    """0.4167 → '41.7 %' (the report's percentage style)."""
-    return f"{share * 100:.1f} %"
+    """0.4167 → '42 %': the report's percentage style, from the one place that defines it."""
+    from ktreport.text import pct as house_pct  # imported late: Snakemake imports this module
+
+    return house_pct(float(share))
 
 
 def join_list(items: Sequence[str]) -> str:
