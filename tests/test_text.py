@@ -355,6 +355,26 @@ def test_label_and_skill_label(tmp_path):
     assert output == "KT experts, Negotiation\n"
 
 
+def test_text_filters_keep_the_source_of_a_key_figure(tmp_path):
+    context = {
+        "kf": kf(
+            top_group={"value": "kt_expert", "definition": "largest group", "unit": "label"},
+            top_skill={"value": "negotiation", "unit": "label"},
+        ),
+        "skills": {"negotiation": "Negotiation"},
+    }
+    output = render(
+        tmp_path,
+        "{{ kf.top_group | label }}; {{ kf.top_skill | skill_label }}; {{ kf.top_group | md }}\n",
+        context,
+    )
+    assert output == (
+        '[KT experts]{data-kf="top_group" title="top_group — largest group"}; '
+        '[Negotiation]{data-kf="top_skill" title="top_skill"}; '
+        '[kt\\_expert]{data-kf="top_group" title="top_group — largest group"}\n'
+    )
+
+
 def test_an_unknown_skill_id_is_an_error(tmp_path):
     with pytest.raises(text.TemplateProblem, match="unknown skill id 'negotation'"):
         render(tmp_path, "{{ 'negotation' | skill_label }}\n", {"skills": {"negotiation": "N"}})

@@ -398,16 +398,30 @@ def quarto_html(
     """
     build_dir = Path(build_dir)
     shutil.copyfile(Path(report_dir) / QUARTO_PROJECT, build_dir / "_quarto.yml")
-    meta = document_metadata(context, "interactive")
-    front = {
-        "title": meta["title"],
-        "subtitle": meta["subtitle"],
-        "author": meta["author"],
-        "date": meta["date"],
-        "lang": meta["lang"],
-        "keywords": meta["keywords"],
+    report = context.get("config", {}).get("report", {})
+    build = context.get("build", {})
+    # Quarto reads these as YAML values (JSON is YAML), not through the Markdown escaping.
+    front: dict[str, Any] = {
+        "title": report.get("title", ""),
+        "subtitle": report.get("subtitle", ""),
+        "author": list(report.get("authors", [])),
+        "date": build.get("date", ""),
+        "lang": report.get("language", "en-GB"),
+        "keywords": list(report.get("keywords", [])),
+        "version": build.get("version", ""),
     }
-    (build_dir / "_metadata.yml").write_text(json.dumps(front, indent=1) + "\n", encoding="utf-8")
+    if context.get("config", {}).get("sample_data"):
+        notice = build_dir / "sample-notice.html"
+        notice.write_text(
+            '<p class="sample-banner" role="note"><strong>Sample data.</strong> Built from the '
+            "project's sample data: every number, table and figure illustrates the method and "
+            "is not a result of the study.</p>\n",
+            encoding="utf-8",
+        )
+        front["include-before-body"] = [notice.name]
+    (build_dir / "_metadata.yml").write_text(
+        json.dumps(front, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (build_dir / "index.qmd").write_text(quarto_document(chapters, build_dir), encoding="utf-8")
     result = _run(["quarto", "render", "index.qmd", "--to", "html"], build_dir, "quarto")
     output = build_dir / "quarto" / "index.html"

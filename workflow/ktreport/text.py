@@ -301,13 +301,28 @@ def md(text: Any) -> str:
     """Partner text as literal Markdown: every ASCII punctuation character is
     backslash-escaped and line breaks collapse to spaces, so ``*x*``, ``<script>``,
     ``{{ 7*7 }}``, ``@fig-x`` or ``# title`` render exactly as typed."""
+    if isinstance(text, KeyFigure):
+        return str(text)  # already escaped, inside its source span
     if _is_missing(text):
         return ""
     collapsed = " ".join(str(text).split())
     return "".join("\\" + c if c in _MARKDOWN_PUNCTUATION else c for c in collapsed)
 
 
-def make_skill_label(skills: Mapping[str, str]) -> Callable[[str], str]:
+def keep_source(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A text filter that, given a key figure, keeps its source span around the result."""
+
+    def wrapped(value: Any) -> str:
+        if isinstance(value, KeyFigure):
+            return value.span(md(function(value.value)))
+        return function(value)
+
+    wrapped.__doc__ = function.__doc__
+    return wrapped
+
+
+def make_skill_label(skills: Mapping[str, str]) -> Callable[[Any], str]:
+    @keep_source
     def skill_label(skill_id: str) -> str:
         """The label of a skill of the taxonomy (``negotiation`` → "Negotiation")."""
         try:
@@ -346,6 +361,8 @@ def make_figure(figures: Mapping[str, Mapping[str, Any]]) -> Callable[[str], str
 
 
 def _cell(value: Any, formatter: Callable[[Any], str] | None) -> str:
+    if isinstance(value, KeyFigure) and formatter is None:
+        return str(value)
     if formatter is not None:
         return formatter(value) if not _is_missing(value) else MISSING
     if _is_missing(value):
@@ -441,7 +458,7 @@ FILTERS: dict[str, Callable] = {
     "plural": plural,
     "join_list": join_list,
     "md": md,
-    "label": contract.label,
+    "label": keep_source(contract.label),
 }
 
 
@@ -473,7 +490,7 @@ def environment(
         join_list=join_list,
         pct=pct,
         num=num,
-        label=contract.label,
+        label=filters["label"],
         skill_label=filters["skill_label"],
         contract=contract,
     )
