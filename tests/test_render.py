@@ -576,3 +576,23 @@ def test_archival_pdf_carries_the_data_with_fixed_dates(tmp_path):
     assert reader.attachments["key_figures.json"][0] == (FIXTURE / "key_figures.json").read_bytes()
     assert "aggregates/sample_by_group.csv" in reader.attachments
     assert b"pdfaid" in outputs[0] or "pdfaid" in str(reader.xmp_metadata.rdf_root.toxml())
+
+
+def test_pdf_figures_are_tagged_with_their_alt_text(pdf):
+    alts = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(pdf.trailer["/Root"]["/StructTreeRoot"])
+    assert "Bar chart: most programmes (18 of 30) are in Europe." in alts
+    assert any(alt.startswith("Scatter plot: negotiation is needed") for alt in alts)
