@@ -293,6 +293,33 @@ def build_info_command(
         typer.echo(f"  {tool:<11} {version or 'not available'}")
 
 
+@app.command()
+def dictionary(
+    out: str = typer.Option("docs/data-dictionary.md", "--out", help="File to write."),
+    raw_dir: str = typer.Option(
+        "data/raw", "--raw-dir", help="Folder with skills_taxonomy.csv (listed at the end)."
+    ),
+    check: bool = typer.Option(False, "--check", help="Only check that --out is up to date."),
+) -> None:
+    """Write the data dictionary for partners, generated from the data contract."""
+    from pathlib import Path
+
+    from ktreport import dictionary as data_dictionary
+
+    text = data_dictionary.render_dictionary(Path(raw_dir) / "skills_taxonomy.csv")
+    target = Path(out)
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            typer.echo(f"{target} is out of date: run `ktreport dictionary`.", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{target} is up to date.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode("utf-8"))
+    typer.echo(f"Wrote {target}.")
+
+
 def main() -> None:
     app()
 

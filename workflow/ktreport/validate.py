@@ -608,10 +608,11 @@ def _settle_quote(typed: dict[str, Any], cells: dict[str, str], shown: dict) -> 
     typed["has_quote"] = bool(quote)
     typed["quote"] = anonymous if (quote and consent) else None
     if "quote" in shown:
-        shown["quote"] = (
-            anonymous,
-            anonymous if consent or not quote else "(not used: no consent to quote)",
-        )
+        # Without consent the quote is not shown anywhere, not even to its partner.
+        if consent or not quote:
+            shown["quote"] = (anonymous, anonymous)
+        else:
+            shown["quote"] = ("(not shown: no consent to quote)", "not used")
 
 
 def _header_problems(raw: RawTable, table: Table, display: str) -> list[Problem]:

@@ -1,0 +1,340 @@
+"""validate: cells parsed by their contract kind, checks across files, parts, the dictionary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ktreport import contract, dictionary
+from ktreport.contract import CASE_STUDIES, INTERVIEWS, RATINGS
+from ktreport.problems import Problem
+from ktreport.taxonomy import load_taxonomy
+from ktreport.validate import (
+    FileReport,
+    PartnerFile,
+    anonymise,
+    check_partner_file,
+    discover_partner_files,
+    format_problems,
+    parse_cell,
+    parse_date,
+    parse_number,
+    part_from_json,
+    part_to_json,
+    summary_line,
+    validate_raw,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+TAXONOMY, _ = load_taxonomy(RAW / "skills_taxonomy.csv", "skills_taxonomy.csv")
+CS_HEADER = ",".join(CASE_STUDIES.column_names)
+CS_ROW = (
+    "UNIBO-C01,Fundamentals,PraxisAuril,kt_association,UK,in person,21,kt_professionals,"
+    'yes,"negotiation; licensing",no,https://example.org,'
+)
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> Path:
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for reference in ("partners.csv", "skills_taxonomy.csv"):
+        shutil.copy(RAW / reference, raw / reference)
+    for name, text in files.items():
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text(text, encoding="utf-8")
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("21", 21.0),
+        ("2,5", 2.5),
+        ("2.5", 2.5),
+        ("1 234,5", 1234.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("-3", -3.0),
+        ("abc", None),
+        ("21 h", None),
+        ("nan", None),
+        ("inf", None),
+        ("", None),
+    ],
+)
+def test_numbers_accept_decimal_commas_and_thousands_separators(text, number):
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2023-03-31", "2023-03-31"),
+        ("31/03/2023", "2023-03-31"),
+        ("31.03.2023", "2023-03-31"),
+        ("1/4/2023", "2023-04-01"),
+        ("2023-03-31 00:00:00", "2023-03-31"),
+    ],
+)
+def test_dates_in_the_accepted_forms(text, iso):
+    date, reason = parse_date(text)
+    assert (date.isoformat(), reason) == (iso, "")
+
+
+def test_impossible_dates_say_why():
+    assert parse_date("31/02/2023") == (None, "February 2023 has no day 31")
+    assert parse_date("03/31/2023") == (None, "there is no month 31")
+    assert parse_date("March 2023") == (None, "not a date")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "text", "value"),
+    [
+        (CASE_STUDIES, "delivery_mode", "In-person", "in_person"),
+        (CASE_STUDIES, "delivery_mode", "face to face", "in_person"),
+        (CASE_STUDIES, "delivery_mode", "BLENDED", "blended"),
+        (CASE_STUDIES, "provider_type", "International Organization", "international_organisation"),
+        (CASE_STUDIES, "country", "Czech Republic", "CZ"),
+        (CASE_STUDIES, "duration_hours", "21,5", 21.5),
+        (CASE_STUDIES, "certification", "X", True),
+        (CASE_STUDIES, "certification", "0", False),
+        (CASE_STUDIES, "certification", "", None),
+        (CASE_STUDIES, "best_practice", "", False),
+        (CASE_STUDIES, "skills", "Negotiation;IP management ; ", ["negotiation", "ip_management"]),
+        (INTERVIEWS, "years_experience", "8", 8),
+        (INTERVIEWS, "years_experience", "8.0", 8),
+        (INTERVIEWS, "gender", "prefer not to say", "undisclosed"),
+        (
+            INTERVIEWS,
+            "preferred_formats",
+            "Role play; job-shadowing",
+            ["role_play", "job_shadowing"],
+        ),
+        (INTERVIEWS, "consent_to_quote", "", False),
+        (RATINGS, "skill", "Conflict Resolution", "conflict_resolution"),
+    ],
+)
+def test_cells_are_parsed_by_the_kind_their_column_declares(table, column, text, value):
+    parsed = parse_cell(table.column(column), text, TAXONOMY)
+    assert parsed.problems == []
+    assert parsed.value == value
+
+
+def test_the_preview_says_what_was_understood_and_marks_what_was_not(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    path.write_text(
+        CS_HEADER
+        + '\nC1,P,Q,uni,Czech Republic,online,2,5,mixed,x,"negociation; licensing",,,\n'.replace(
+            "2,5", '"2,5"'
+        ),
+        encoding="utf-8",
+    )
+    part = check_partner_file([path], "case_studies", "UNIBO", TAXONOMY, tmp_path)
+    number, cells = part.report.preview[0]
+    assert number == 2
+    assert cells["country"] == ("Czech Republic", "CZ")
+    assert cells["provider_type"] == ("uni", "university")
+    assert cells["duration_hours"] == ("2,5", "2.5")
+    assert cells["certification"] == ("x", "yes")
+    assert cells["skills"] == ("negociation; licensing", "?; licensing")
+    assert cells["best_practice"] == ("", "no")
+
+
+def test_anonymise_masks_name_parts_and_organisation_ignoring_case():
+    quote = "anna told ROSSI and Anna Rossi at Fakecorp Ltd: ask Fakecorp Ltd. Al is fine."
+    assert anonymise(quote, "Anna Rossi", "Fakecorp Ltd") == (
+        "[name] told [name] and [name] at [organisation]: ask [organisation]. Al is fine."
+    )
+    # Parts shorter than three letters are left alone (they would mask ordinary words).
+    assert anonymise("Al said so", "Al Bo", "") == "Al said so"
+
+
+def test_personal_columns_never_reach_the_part_or_its_preview(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    header = (
+        "interview_id,respondent_group,country,quote,consent_to_quote,name,email,organisation,phone"
+    )
+    path.write_text(
+        header + "\nI1,other,IT,Ask Maria Fakename at Fakecorp,yes,Maria Fakename,"
+        "m@example.org,Fakecorp,+00 000\n",
+        encoding="utf-8",
+    )
+    part = check_partner_file([path], "interviews", "UNIBO", TAXONOMY, tmp_path)
+    text = part_to_json(part)
+    for personal in ("Maria", "Fakename", "m@example.org", "Fakecorp", "+00 000"):
+        assert personal not in text
+    assert part.rows[0]["quote"] == "Ask [name] at [organisation]"
+    assert part.rows[0]["has_quote"] is True
+
+
+def test_a_quote_without_consent_is_not_kept(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    path.write_text(
+        "interview_id,respondent_group,country,quote,consent_to_quote\n"
+        "I1,other,IT,Something said,no\nI2,other,IT,Something else,\n",
+        encoding="utf-8",
+    )
+    part = check_partner_file([path], "interviews", "UNIBO", TAXONOMY, tmp_path)
+    assert [(r["quote"], r["has_quote"], r["consent_to_quote"]) for r in part.rows] == [
+        (None, True, False),
+        (None, True, False),
+    ]
+    assert "Something" not in part_to_json(part)
+
+
+def test_a_part_survives_its_json_round_trip_byte_for_byte(tmp_path):
+    raw = project(tmp_path, {"case_studies/UNIBO.csv": f"{CS_HEADER}\n{CS_ROW}\n"})
+    part = check_partner_file(
+        [raw / "case_studies" / "UNIBO.csv"], "case_studies", "UNIBO", TAXONOMY, tmp_path
+    )
+    text = part_to_json(part)
+    again = part_from_json(text)
+    assert isinstance(again, PartnerFile)
+    assert isinstance(again.report, FileReport)
+    assert part_to_json(again) == text
+    assert again.report.path == "data/raw/case_studies/UNIBO.csv"
+
+
+def test_partner_files_are_discovered_whatever_their_extension(tmp_path):
+    raw = project(
+        tmp_path,
+        {
+            "case_studies/UNIBO.xlsx": "",
+            "case_studies/UJ.csv": "",
+            "case_studies/README.md": "",
+            "case_studies/~$UNIBO.xlsx": "",
+            "case_studies/.hidden.csv": "",
+            "interviews/NEWPARTNER.ods": "",
+            "notes/UNIBO.csv": "",
+        },
+    )
+    found = discover_partner_files(raw)
+    assert list(found) == [
+        ("case_studies", "UJ"),
+        ("case_studies", "UNIBO"),
+        ("interviews", "NEWPARTNER"),
+    ]
+
+
+def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
+    raw = project(
+        tmp_path,
+        {
+            "case_studies/UNIBO.csv": f"{CS_HEADER}\n"
+            + CS_ROW.replace("UK", "Atlantis").replace("21", "abc")
+            + "\n",
+            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('in person', 'by post')}\n",
+        },
+    )
+    result = validate_raw(raw, root=tmp_path)
+    assert [p.location for p in result.problems] == [
+        "data/raw/case_studies/UJ.csv:2:case_id",
+        "data/raw/case_studies/UJ.csv:2:delivery_mode",
+        "data/raw/case_studies/UNIBO.csv:2:case_id",
+        "data/raw/case_studies/UNIBO.csv:2:country",
+        "data/raw/case_studies/UNIBO.csv:2:duration_hours",
+    ]
+    assert not result.ok
+    assert result.n_rows == 2
+    assert [f.path for f in result.files] == [
+        "data/raw/case_studies/UJ.csv",
+        "data/raw/case_studies/UNIBO.csv",
+    ]
+    assert [f.n_errors for f in result.files] == [2, 3]
+
+
+def test_checking_one_file_reports_only_its_problems_but_checks_it_against_the_others(tmp_path):
+    raw = project(
+        tmp_path,
+        {
+            "case_studies/UNIBO.csv": f"{CS_HEADER}\n{CS_ROW.replace('UK', 'Atlantis')}\n",
+            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW}\n",
+        },
+    )
+    result = validate_raw(raw, [raw / "case_studies" / "UJ.csv"], root=tmp_path)
+    assert [p.line() for p in result.problems] == [
+        "data/raw/case_studies/UJ.csv:2:case_id: 'UNIBO-C01' is used more than once (also in "
+        "data/raw/case_studies/UNIBO.csv row 2) — each case_id must be unique across all "
+        "partners: give one of them another id, e.g. starting with your partner id"
+    ]
+    assert [f.path for f in result.files] == ["data/raw/case_studies/UJ.csv"]
+
+
+def test_a_file_from_outside_stands_in_for_the_partners_file(tmp_path):
+    raw = project(tmp_path, {"case_studies/UNIBO.csv": f"{CS_HEADER}\n{CS_ROW}\n"})
+    outside = tmp_path / "inbox" / "case_studies" / "UNIBO.csv"
+    outside.parent.mkdir(parents=True)
+    outside.write_text(f"{CS_HEADER}\n{CS_ROW}\n", encoding="utf-8")
+    result = validate_raw(raw, [outside], root=tmp_path)
+    assert result.problems == []  # not a duplicate of the file it replaces
+    assert [f.path for f in result.files] == ["inbox/case_studies/UNIBO.csv"]
+
+
+def test_problems_are_printed_grouped_by_file_with_a_summary(tmp_path):
+    problems = [
+        Problem("b.csv", 3, "country", "'X' is bad", "fix it"),
+        Problem("a.csv", None, None, "empty", severity="warning"),
+        Problem("b.csv", 2, "url", "'y' is bad"),
+    ]
+    assert format_problems(problems) == (
+        "a.csv (0 errors, 1 warning)\n"
+        "  warning: a.csv: empty\n"
+        "\n"
+        "b.csv (2 errors, 0 warnings)\n"
+        "  error: b.csv:2:url: 'y' is bad\n"
+        "  error: b.csv:3:country: 'X' is bad — fix it"
+    )
+
+
+def test_summary_line_counts_files_rows_errors_and_warnings(tmp_path):
+    raw = project(tmp_path, {"case_studies/UNIBO.csv": f"{CS_HEADER}\n{CS_ROW}\n"})
+    assert summary_line(validate_raw(raw, root=tmp_path)) == "1 file, 1 row: 0 errors, 0 warnings"
+
+
+def test_every_contract_kind_is_documented_and_parsed():
+    kinds = {c.kind for t in contract.PARTNER_TABLES.values() for c in t.columns}
+    for table in contract.PARTNER_TABLES.values():
+        for column in table.columns:
+            assert dictionary.values_text(column, table)
+            parse_cell(column, "", TAXONOMY)  # no kind is unknown to the parser
+    assert "personal" in kinds
+
+
+def test_the_committed_data_dictionary_is_the_generated_one():
+    committed = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == dictionary.render_dictionary(RAW / "skills_taxonomy.csv"), (
+        "docs/data-dictionary.md is out of date: run `ktreport dictionary`"
+    )
+
+
+# ----------------------------------------------------------------------------- the sample data
+
+SAMPLE_FILES = sorted((RAW / "interviews").glob("*.*")) if (RAW / "interviews").is_dir() else []
+needs_sample = pytest.mark.skipif(not SAMPLE_FILES, reason="no sample data in data/raw yet")
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    return validate_raw(RAW, root=ROOT)
+
+
+@needs_sample
+def test_the_sample_data_validates_without_errors_or_warnings(sample_result):
+    assert [p.line() for p in sample_result.problems] == []
+
+
+@needs_sample
+def test_the_sample_reproduces_the_published_composition(sample_result):
+    tables = sample_result.tables
+    assert len(tables["case_studies"]) == 30
+    interviews = tables["interviews"]
+    assert len(interviews) == 60
+    assert interviews["respondent_group"].value_counts().to_dict() == {
+        "hei_kt_professional": 24,
+        "business_kt_professional": 18,
+        "kt_expert": 12,
+        "other": 6,
+    }
