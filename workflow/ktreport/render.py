@@ -22,6 +22,7 @@ import logging
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -68,6 +69,11 @@ def choose_renderer(setting: str, which: Callable[[str], str | None] = shutil.wh
             "Install Quarto (https://quarto.org/docs/download/) or set renderer: auto."
         )
     return setting
+
+
+def timing_line(engine: str, seconds: float) -> str:
+    """How long an engine ran, as the rule logs record it (``make bench`` reads these)."""
+    return f"time {engine} {seconds:.3f} s"
 
 
 def _run(command: Sequence[str], cwd: Path, what: str) -> subprocess.CompletedProcess:
@@ -169,9 +175,10 @@ def pandoc_html(
         "--columns=1000",  # pipe tables: widths from the content, never from dashes
         *inputs,
     ]
+    started = time.perf_counter()
     result = _run(command, build_dir, "pandoc")
     warnings = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    return result.stdout, warnings
+    return result.stdout, [*warnings, timing_line("pandoc", time.perf_counter() - started)]
 
 
 def _relative_to(path: Path, base: Path) -> str:
@@ -360,7 +367,8 @@ def render_html(
     build_dir: Path,
     renderer: str = "pandoc",
 ) -> list[str]:
-    """Write the self-contained HTML report; returns the engine's warnings."""
+    """Write the self-contained HTML report; returns lines for the log (the engine's
+    warnings and its run time, ``time pandoc 0.312 s``)."""
     if renderer == "quarto":
         html, warnings = quarto_html(
             chapters, context=context, report_dir=report_dir, build_dir=build_dir
@@ -423,11 +431,13 @@ def quarto_html(
         json.dumps(front, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (build_dir / "index.qmd").write_text(quarto_document(chapters, build_dir), encoding="utf-8")
+    started = time.perf_counter()
     result = _run(["quarto", "render", "index.qmd", "--to", "html"], build_dir, "quarto")
     output = build_dir / "quarto" / "index.html"
     if not output.is_file():
         raise RenderProblem(f"quarto finished but wrote no {output.relative_to(build_dir)}")
     warnings = [line.strip() for line in result.stderr.splitlines() if "WARN" in line]
+    warnings.append(timing_line("quarto", time.perf_counter() - started))
     return output.read_text(encoding="utf-8"), warnings
 
 
@@ -470,7 +480,8 @@ def render_pdf(
     pdf_variant: str = PDF_VARIANT,
     attachments: Iterable[tuple[Path, str]] = (),
 ) -> list[str]:
-    """Write the PDF (tagged PDF/UA-1 by default); returns warnings.
+    """Write the PDF (tagged PDF/UA-1 by default); returns lines for the log (pandoc's
+    warnings, the run times of pandoc and WeasyPrint).
 
     ``attachments``: (file, name in the PDF) pairs embedded with the commit's date (for the
     archival PDF/A-3b variant). The print HTML is kept in ``build_dir/print.html``.
@@ -483,6 +494,7 @@ def render_pdf(
     )
     (Path(build_dir) / "print.html").write_text(html, encoding="utf-8")
     fetcher = ReportFetcher(report_dir)
+    started = time.perf_counter()
     document = HTML(
         string=html,
         base_url=(report_dir / "assets").resolve().as_uri() + "/",
@@ -505,6 +517,7 @@ def render_pdf(
         pdf_identifier=True,  # derived from the content: same content, same identifier
         attachments=pdf_attachments or None,
     )
+    warnings.append(timing_line("weasyprint", time.perf_counter() - started))
     if fetcher.refused:
         raise RenderProblem(
             "the PDF would need resources from outside report/: " + ", ".join(fetcher.refused)
