@@ -19,6 +19,7 @@ import base64
 import html as html_lib
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -69,6 +70,14 @@ def choose_renderer(setting: str, which: Callable[[str], str | None] = shutil.wh
             "Install Quarto (https://quarto.org/docs/download/) or set renderer: auto."
         )
     return setting
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """Write via a temporary file and a rename: two rules rendering at once (the PDF and
+    the archival PDF) never see each other's half-written file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def timing_line(engine: str, seconds: float) -> str:
@@ -153,9 +162,9 @@ def pandoc_html(
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
     metadata_file = build_dir / f"pandoc-metadata-{variant}.json"
-    metadata_file.write_text(
+    _write_atomically(
+        metadata_file,
         json.dumps(document_metadata(context, variant), indent=1, sort_keys=True) + "\n",
-        encoding="utf-8",
     )
     # Chapters are given relative to the build directory: no machine path in messages.
     inputs = [_relative_to(Path(c), build_dir) for c in chapters]
@@ -492,7 +501,7 @@ def render_pdf(
     html, warnings = print_html(
         chapters, context=context, report_dir=report_dir, build_dir=build_dir
     )
-    (Path(build_dir) / "print.html").write_text(html, encoding="utf-8")
+    _write_atomically(Path(build_dir) / "print.html", html)
     fetcher = ReportFetcher(report_dir)
     started = time.perf_counter()
     document = HTML(
