@@ -326,6 +326,41 @@ def test_an_unresolved_reference_stops_pandoc_with_its_name(tmp_path):
         )
 
 
+def test_a_formula_pandoc_cannot_typeset_is_an_error_naming_the_chapter(tmp_path):
+    build_dir = tmp_path / "_build"
+    chapter = build_dir / "chapters" / "02-methodology.qmd"
+    chapter.parent.mkdir(parents=True)
+    chapter.write_text("Simple $D_i = I_i - P_i$ is fine.\n\n$$\\overline{(I - P)}$$\n")
+    with pytest.raises(render.RenderProblem) as caught:
+        render.render_html(
+            [chapter],
+            tmp_path / "x.html",
+            context={"config": CONFIG, "build": BUILD},
+            report_dir=REPORT_DIR,
+            build_dir=build_dir,
+        )
+    message = str(caught.value)
+    assert message.startswith("report/chapters/02-methodology.md.j2: the formula")
+    assert "\\overline{(I - P)}" in message
+
+
+def test_simple_formulas_are_typeset_as_html(tmp_path):
+    build_dir = tmp_path / "_build"
+    chapter = build_dir / "chapters" / "01-a.qmd"
+    chapter.parent.mkdir(parents=True)
+    chapter.write_text("$$\\mathrm{MWDS} = \\bar{D} \\times \\bar{I}$$\n")
+    render.render_html(
+        [chapter],
+        tmp_path / "x.html",
+        context={"config": CONFIG, "build": BUILD},
+        report_dir=REPORT_DIR,
+        build_dir=build_dir,
+    )
+    html = (tmp_path / "x.html").read_text()
+    formula = re.search(r'<span class="math display">(.*?)</span>', html).group(1)
+    assert " ".join(formula.split()) == "MWDS = <em>D\u0304</em> × <em>I\u0304</em>"
+
+
 def test_a_missing_figure_file_is_named(tmp_path):
     build_dir = tmp_path / "_build"
     chapter = build_dir / "chapters" / "01-a.qmd"

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher
 
 from ktreport import provenance
-from ktreport.text import md
+from ktreport.text import CHAPTER_SUFFIX, md
 
 TEMPLATE = Path("templates") / "report.html"
 CROSSREF_FILTER = Path("assets") / "crossref.lua"
@@ -186,8 +186,34 @@ def pandoc_html(
     ]
     started = time.perf_counter()
     result = _run(command, build_dir, "pandoc")
+    _check_math(result.stderr, chapters)
     warnings = [line.strip() for line in result.stderr.splitlines() if line.strip()]
     return result.stdout, [*warnings, timing_line("pandoc", time.perf_counter() - started)]
+
+
+_UNTYPESET_MATH = re.compile(
+    r"\[WARNING\] Could not convert TeX math (.*?), rendering as TeX", re.DOTALL
+)
+
+
+def _check_math(stderr: str, chapters: Sequence[Path]) -> None:
+    """Formulas pandoc cannot typeset without LaTeX would show as raw TeX to the reader:
+    stop, naming the chapter and the formula, and say what works."""
+    for formula in _UNTYPESET_MATH.findall(stderr):
+        where = next(
+            (
+                f"report/chapters/{Path(c).stem}{CHAPTER_SUFFIX}"
+                for c in chapters
+                if formula in Path(c).read_text(encoding="utf-8")
+            ),
+            "a chapter",
+        )
+        raise RenderProblem(
+            f"{where}: the formula ${formula}$ cannot be typeset without LaTeX, so "
+            "readers would see raw TeX. Write it with letters, sub- and superscripts, \\bar, "
+            "\\times and Greek letters only, e.g. $\\mathrm{MWDS} = \\bar{D} \\times "
+            "\\bar{I}$, and say the rest in words."
+        )
 
 
 def _relative_to(path: Path, base: Path) -> str:
