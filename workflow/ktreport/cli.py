@@ -320,6 +320,85 @@ def dictionary(
     typer.echo(f"Wrote {target}.")
 
 
+@app.command()
+def build(
+    cores: str = typer.Option("all", "--cores", help="CPU cores to use: a number or 'all'."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", "-n", help="Check and show what would be built; build nothing."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="If another build is running here, wait for it to finish."
+    ),
+) -> None:
+    """Build the report: check config and data, run the pipeline, say where the report is."""
+    import sys
+    import traceback
+    from pathlib import Path
+
+    from ktreport import build as building
+
+    root = Path.cwd()
+
+    def say(line: str) -> None:
+        typer.echo(line, err=True)
+
+    try:
+        problem = building.project_problem(root)
+        problems = [problem] if problem else building.config_problems(root)
+        if problems:
+            for problem in problems:
+                say(f"Error: {problem}")
+            raise typer.Exit(1)
+        with building.BuildLock(root, wait=wait):
+            say("Checking the partner data (data/raw/) ...")
+            try:
+                validate(paths=[], raw_dir="data/raw", html="")
+            except typer.Exit as done:
+                if done.exit_code != 0:
+                    if done.exit_code == 1:
+                        say(
+                            "The partner data has errors (listed above): nothing was built and "
+                            "the previous report is unchanged. Fix them, then build again."
+                        )
+                    raise
+            say(f"Building the report (Snakemake's output: {building.BUILD_LOG}) ...")
+            outcome = building.build_report(root, cores=cores, dry_run=dry_run, progress=say)
+    except building.BuildProblem as error:
+        say(f"Error: {error}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        say("Interrupted. The previous report in report/output/ is unchanged.")
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception:  # a bug: a short message here, the traceback in a log
+        log = root / "logs" / "ktreport-build-error.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"the details are in {log.relative_to(root)}"
+        except OSError:
+            where = "the details could not be written to logs/"
+        error = sys.exc_info()[1]
+        say(
+            f"ktreport build stopped on an internal error ({type(error).__name__}); {where}. "
+            "Please send that file to the maintainers."
+        )
+        raise typer.Exit(2) from None
+    if not outcome.ok:
+        say(f"Error: {outcome.message}")
+        say("The report was not built; the previous report in report/output/ is unchanged.")
+        raise typer.Exit(1)
+    if dry_run:
+        typer.echo("Dry run: nothing was built.")
+        return
+    if outcome.nothing_to_do:
+        typer.echo("The report is up to date.")
+    typer.echo("The report:")
+    for path in outcome.published:
+        typer.echo(f"  {path.as_posix()}")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,26 @@
+# Stage 5, the guard: every output of the build is searched for the personal values of the
+# raw interviews files (and for quotes given without consent). Only when none is found are
+# the staged outputs of report/_build/output/ published to report/output/, each by a
+# temporary file and a rename. The published files are no job's output, so Snakemake never
+# deletes them: a failed or killed build leaves the previous report complete and readable.
+from ktreport.validate import PARTNERS_FILE
+
+STAGED_OUTPUTS = [REPORT_HTML, REPORT_PDF, KEY_FIGURES_OUT]
+RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in paths)
+
+
+rule check_personal_data:
+    input:
+        outputs=STAGED_OUTPUTS,
+        raw=[RAW / PARTNERS_FILE, *RAW_PARTNER_FILES],
+    output:
+        PERSONAL_DATA_CHECK,
+    log:
+        LOGS / "check_personal_data.log",
+    params:
+        raw_dir=RAW,
+        publish_dir=OUTPUT,
+        scanned=[PROCESSED, BUILD, OUTPUT, LOGS],
+        public=config["report"].get("consortium", []),
+    script:
+        "../scripts/check_personal_data.py"
