@@ -15,6 +15,7 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/guard.smk"
 
 
 rule all:
