@@ -33,12 +33,7 @@ validate: $(STAMP) ## Check the partner files in data/raw/ and list every proble
 	@$(BIN)/ktreport validate --html report/output/validation_report.html
 
 report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/
-	@$(BIN)/ktreport validate
-	$(BIN)/snakemake --cores $(CORES) --printshellcmds
-	@echo
-	@echo "The report:"
-	@echo "  report/output/KT_Skills_Investigation_Report.html"
-	@echo "  report/output/KT_Skills_Investigation_Report.pdf"
+	@$(BIN)/ktreport build --cores $(CORES)
 
 test: $(STAMP) chromium lint ## Run the whole test suite (lint, unit tests, end-to-end build)
 	$(BIN)/pytest -q
