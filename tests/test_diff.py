@@ -383,6 +383,7 @@ def test_changes_json_lists_the_same_changes_for_machines(written):
         "new_n": None,
         "old_denominator": None,
         "new_denominator": None,
+        "in_text": False,
     }
     unibo = next(f for f in data["files"] if f["name"] == "UNIBO")
     assert [r["key"] for r in unibo["rows_added"]] == ["UNIBO-I04", "UNIBO-I05"]

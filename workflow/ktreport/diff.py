@@ -87,6 +87,8 @@ class KeyFigureChange:
     new_n: Any = None
     old_denominator: Any = None
     new_denominator: Any = None
+    # Quoted in the prose of either version (a source span data-kf="name" in a chapter).
+    in_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,12 @@ class FileChange:
     rows_old: int = 0
     rows_new: int = 0
     note: str = ""
+
+    @property
+    def modified_columns(self) -> tuple[str, ...]:
+        """The columns with at least one changed cell, in the file's column order."""
+        changed = {c.column for row in self.rows_modified for c in row.changes}
+        return tuple(c for c in self.columns if c in changed)
 
 
 @dataclass(frozen=True)
@@ -430,9 +438,13 @@ def _is_number(value: Any) -> bool:
 
 
 def compare_key_figures(
-    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    in_text: Iterable[str] = (),
 ) -> list[KeyFigureChange]:
-    """Every key figure of either side; changed, added and removed ones first, then by name."""
+    """Every key figure of either side: changed, added and removed ones first, those quoted in
+    the text (``in_text``) before the others, then by name."""
+    quoted = set(in_text)
     changes = []
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
@@ -463,10 +475,23 @@ def compare_key_figures(
                 new_n=None if after is None else after.get("n"),
                 old_denominator=None if before is None else before.get("denominator"),
                 new_denominator=None if after is None else after.get("denominator"),
+                in_text=name in quoted,
             )
         )
     order = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
-    return sorted(changes, key=lambda c: (order[c.status], c.name))
+    return sorted(changes, key=lambda c: (order[c.status], not c.in_text, c.name))
+
+
+_SOURCE_SPAN_NAME = re.compile(r'data-kf="([^"]+)"')
+
+
+def quoted_key_figures(*chapter_sets: dict[str, str]) -> list[str]:
+    """Names of the key figures the chapters quote (their source spans), sorted."""
+    names: set[str] = set()
+    for chapters in chapter_sets:
+        for text in chapters.values():
+            names.update(_SOURCE_SPAN_NAME.findall(text))
+    return sorted(names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -915,11 +940,16 @@ def compare(old: Snapshot, new: Snapshot) -> Changes:
     for snapshot in (old, new):
         if not snapshot.root.is_dir():
             raise DiffError(f"{snapshot.root}: no such folder (version {snapshot.label!r}).")
+    old_text, new_text = old.chapters(), new.chapters()
     return Changes(
         old=old.info(),
         new=new.info(),
-        key_figures=tuple(compare_key_figures(old.key_figures(), new.key_figures())),
-        sections=tuple(compare_chapters(old.chapters(), new.chapters())),
+        key_figures=tuple(
+            compare_key_figures(
+                old.key_figures(), new.key_figures(), quoted_key_figures(old_text, new_text)
+            )
+        ),
+        sections=tuple(compare_chapters(old_text, new_text)),
         figures=tuple(compare_figures(old.figures(), new.figures())),
         files=tuple(compare_raw(old, new)),
     )
@@ -978,6 +1008,32 @@ def _svg_data_url(svg: bytes | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+# Relative widths of the columns of a rows table, by contract kind: free text and lists
+# get room, enumerated codes enough for "hei_kt_professional", numbers little.
+_COLUMN_WEIGHTS = {
+    "skills": 3.0,
+    "text": 3.0,
+    "multi": 2.0,
+    "url": 2.0,
+    "enum": 1.8,
+    "id": 1.6,
+    "date": 1.4,
+    "country": 1.2,
+}
+
+
+def column_widths(table: str, columns: Sequence[str], leading: Sequence[float] = ()) -> list[str]:
+    """Relative widths (CSS percentages) of a rows table: lists and free text get room,
+    codes and numbers little. ``leading`` are the weights of columns before ``columns``."""
+    spec = contract.PARTNER_TABLES.get(table)
+    weights = list(leading)
+    for name in columns:
+        kind = spec.column(name).kind if spec and name in spec.column_names else "text"
+        weights.append(_COLUMN_WEIGHTS.get(kind, 1.0))
+    total = sum(weights) or 1.0
+    return [f"{100 * w / total:.1f}%" for w in weights]
+
+
 def _breakable(text: str) -> Any:
     """Escaped text that may wrap after "_", ";" and "/" (long ids and lists in narrow cells)."""
     import markupsafe
@@ -1003,6 +1059,7 @@ def render_html(changes: Changes) -> str:
     environment.filters["svg_url"] = _svg_data_url
     environment.filters["label"] = contract.label
     environment.filters["breakable"] = _breakable
+    environment.globals["column_widths"] = column_widths
     by_chapter: dict[str, list[SectionChange]] = {}
     for section in changes.sections:
         by_chapter.setdefault(section.chapter, []).append(section)
