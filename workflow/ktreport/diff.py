@@ -1016,8 +1016,8 @@ _COLUMN_WEIGHTS = {
     "multi": 2.0,
     "url": 2.0,
     "enum": 1.8,
-    "id": 1.6,
-    "date": 1.4,
+    "id": 2.0,
+    "date": 1.8,
     "country": 1.2,
 }
 
