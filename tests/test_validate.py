@@ -338,3 +338,54 @@ def test_the_sample_reproduces_the_published_composition(sample_result):
         "kt_expert": 12,
         "other": 6,
     }
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def test_a_missing_raw_folder_is_one_clear_problem(tmp_path):
+    result = validate_raw(tmp_path / "nowhere", root=tmp_path)
+    assert [p.line() for p in result.problems] == [
+        "nowhere: this folder of partner data does not exist — run the command in the project "
+        "folder, or name the folder with --raw-dir"
+    ]
+
+
+def test_a_bug_ends_in_a_short_message_and_a_log_not_a_traceback(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ktreport import cli
+    from ktreport import validate as validation
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(validation, "validate_raw", broken)
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(cli.app, ["validate"])
+    assert run.exit_code == 2
+    assert "Traceback" not in run.output
+    assert "internal error (KeyError)" in run.output
+    assert "logs/ktreport-validate.log" in run.output
+    assert "Traceback" in (tmp_path / "logs" / "ktreport-validate.log").read_text()
+
+
+def test_the_command_checks_only_the_paths_it_is_given(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ktreport import cli
+
+    project(
+        tmp_path,
+        {
+            "case_studies/UNIBO.csv": f"{CS_HEADER}\n{CS_ROW.replace('UK', 'Atlantis')}\n",
+            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('UNIBO-C01', 'UJ-C01')}\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    clean = CliRunner().invoke(cli.app, ["validate", "data/raw/case_studies/UJ.csv"])
+    assert (clean.exit_code, clean.output) == (0, "1 file, 1 row: 0 errors, 0 warnings\n")
+    dirty = CliRunner().invoke(cli.app, ["validate"])
+    assert dirty.exit_code == 1
+    assert "data/raw/case_studies/UNIBO.csv:2:country: 'Atlantis'" in dirty.output
+    assert dirty.output.endswith("2 files, 2 rows: 1 error, 0 warnings\n")

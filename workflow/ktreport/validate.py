@@ -1015,6 +1015,15 @@ def validate_raw(
     outside ``raw_dir`` stands in for the file of the same table and partner.
     """
     raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        problem = Problem(
+            display_path(raw_dir, root),
+            None,
+            None,
+            "this folder of partner data does not exist",
+            "run the command in the project folder, or name the folder with --raw-dir",
+        )
+        return ValidationResult(problems=[problem], files=[], tables={})
     references = load_references(raw_dir / PARTNERS_FILE, raw_dir / TAXONOMY_FILE, root)
     taxonomy = references.taxonomy if references.taxonomy_usable else None
     files = discover_partner_files(raw_dir)
