@@ -133,15 +133,42 @@ def build_tree(
         )
 
 
+_FAILED_RULE = re.compile(r"^Error in rule (\S+):\s*$")
+_RULE_LOG = re.compile(r"^\s+log: (\S+)")
+
+
 def _log_tail(log: Path, tree: Path, lines: int = 4) -> str:
-    """The last lines of a build log (paths shortened to the tree), to say what failed."""
+    """What failed, from a build log: each failed step with the last lines of its own log
+    (which lives in the worktree, so it is also appended to ``log`` before the worktree
+    goes), else the last lines of Snakemake's output. Paths are shortened to the tree."""
     try:
         text = log.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-    tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
-    tail = [line.replace(f"{tree}/", "").replace(str(tree), ".") for line in tail]
-    return "".join(f"\n  {line}" for line in tail)
+    output = text.splitlines()
+    report: list[str] = []
+    appendix: list[str] = []
+    for index, line in enumerate(output):
+        failed = _FAILED_RULE.match(line)
+        if not failed:
+            continue
+        rule_log = next(
+            (m.group(1) for m in map(_RULE_LOG.match, output[index + 1 : index + 12]) if m), ""
+        )
+        step_lines: list[str] = []
+        if rule_log and (tree / rule_log).is_file():
+            content = (tree / rule_log).read_text(encoding="utf-8", errors="replace")
+            appendix += [f"--- {rule_log} (step {failed.group(1)}) ---", content.rstrip()]
+            step_lines = [x.strip() for x in content.splitlines() if x.strip()][-lines:]
+        report.append(f"step {failed.group(1)} failed" + (":" if step_lines else ""))
+        report += [f"  {x}" for x in step_lines]
+    if appendix:
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write("\n".join(["", *appendix, ""]))
+    if not report:
+        report = [x.strip() for x in output if x.strip()][-lines:]
+    report = [x.replace(f"{tree}/", "").replace(str(tree), ".") for x in report]
+    return "".join(f"\n  {x}" for x in report)
 
 
 def _remove_worktree(root: Path, path: Path) -> None:
