@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ktreport.problems import Problem
@@ -59,6 +60,7 @@ def clean_cell(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+@lru_cache(maxsize=65536)  # partner files repeat the same values (enums, skills) a lot
 def fold(text: str) -> str:
     """Text for matching: no accents, no case, punctuation and runs of spaces -> one space."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))

@@ -25,6 +25,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -235,11 +236,17 @@ class Parsed:
 
 
 def _choice_map(column: Column) -> dict[str, str]:
+    return _choices(column.allowed, tuple(sorted(column.aliases.items())))
+
+
+@cache
+def _choices(allowed: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Folded spelling (with and without spaces) -> canonical value."""
     choices: dict[str, str] = {}
-    for value in column.allowed:
+    for value in allowed:
         choices[fold(value)] = value
         choices[fold(value).replace(" ", "")] = value
-    for alias, value in column.aliases.items():
+    for alias, value in aliases:
         choices.setdefault(fold(alias), value)
         choices.setdefault(fold(alias).replace(" ", ""), value)
     return choices
@@ -603,7 +610,9 @@ def check_partner_file(
 def _settle_quote(typed: dict[str, Any], cells: dict[str, str], shown: dict) -> None:
     """Anonymise the quote; keep it only with consent; record whether there was one."""
     quote = typed.get("quote") or ""
-    anonymous = anonymise(quote, cells.get("name", ""), cells.get("organisation", ""))
+    anonymous = (
+        anonymise(quote, cells.get("name", ""), cells.get("organisation", "")) if quote else ""
+    )
     consent = bool(typed.get("consent_to_quote"))
     typed["has_quote"] = bool(quote)
     typed["quote"] = anonymous if (quote and consent) else None
