@@ -70,11 +70,11 @@ AGGREGATE_NAMES: tuple[str, ...] = (
 
 # Key columns of each aggregate: rows are sorted by them (deterministic output).
 AGGREGATE_KEYS: dict[str, tuple[str, ...]] = {
-    "interviews_composition": ("variable", "value"),
+    "interviews_composition": ("order",),
     "interviews_by_group_country": ("respondent_group", "country"),
     "interviews_by_country": ("country",),
     "interview_sample_table": ("country",),
-    "case_studies_composition": ("variable", "value"),
+    "case_studies_composition": ("order",),
     "case_studies_by_country": ("country",),
     "case_studies_by_region_provider": ("region", "provider_type"),
     "case_studies_by_mode_duration": ("delivery_mode", "duration_class"),
@@ -99,6 +99,7 @@ AGGREGATE_KEYS: dict[str, tuple[str, ...]] = {
 TEXT_COLUMNS = frozenset(
     {
         "variable",
+        "characteristic",
         "value",
         "label",
         "respondent_group",
@@ -152,6 +153,20 @@ MONTHS = (
 )
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "no", "n", "0"})
+
+
+# How the sample-composition tables name their variables.
+CHARACTERISTICS = {
+    "respondent_group": "Respondent group",
+    "region": "Region",
+    "gender": "Gender",
+    "provider_type": "Provider type",
+    "delivery_mode": "Delivery mode",
+    "audience": "Audience",
+    "duration_class": "Duration",
+    "certification": "Certificate",
+    "best_practice": "Best practice",
+}
 
 
 class AggregateError(Exception):
@@ -277,14 +292,18 @@ def _counts(frame: pd.DataFrame, by: list[str], unique: str) -> pd.DataFrame:
 def _composition(
     frame: pd.DataFrame, variables: Mapping[str, Iterable[str]], total: int
 ) -> pd.DataFrame:
+    """One row per variable and value, in reading order (``order``), zero counts included."""
     rows = []
     for variable, values in variables.items():
         counts = frame[variable].value_counts()
+        name = variable.removesuffix("_text")
         for value in values:
             n = int(counts.get(value, 0))
             rows.append(
                 {
-                    "variable": variable,
+                    "order": len(rows) + 1,
+                    "variable": name,
+                    "characteristic": CHARACTERISTICS.get(name, name),
                     "value": value,
                     "label": label(value),
                     "n": n,
@@ -292,7 +311,8 @@ def _composition(
                     "share": _share(n, total),
                 }
             )
-    return pd.DataFrame(rows, columns=["variable", "value", "label", "n", "denominator", "share"])
+    columns = ["order", "variable", "characteristic", "value", "label", "n", "denominator"]
+    return pd.DataFrame(rows, columns=[*columns, "share"])
 
 
 def _certification_text(value: object) -> str:
@@ -354,7 +374,6 @@ def _sample_composition(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
         "best_practice_text": ("yes", "no"),
     }
     composition = _composition(cases, case_vars, n_cases)
-    composition["variable"] = composition["variable"].str.removesuffix("_text")
     out["case_studies_composition"] = composition
 
     by_country = (
@@ -780,6 +799,13 @@ def key_figures(aggregates: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
             f"{category.capitalize()} skills in the taxonomy.",
             "count",
         )
+    kf["share_soft_skills_taxonomy"] = _figure(
+        _share(int((skills["category"] == "soft").sum()), len(skills)),
+        "Share of soft skills among the skills of the taxonomy.",
+        "share",
+        int((skills["category"] == "soft").sum()),
+        len(skills),
+    )
     kf["n_clusters_taxonomy"] = _figure(
         skills["cluster"].nunique(), "Skill clusters in the taxonomy.", "count"
     )

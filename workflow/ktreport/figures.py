@@ -392,18 +392,20 @@ def _training_offer(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dic
         showlegend=False,
     )
     _category_legend(fig, contract.SKILL_CATEGORIES)
-    height = max(360, 110 + 19 * len(ordered))
+    # Tall (one row per skill) and scaled down on the page: larger type than the other figures.
+    height = max(360, 110 + 17 * len(ordered))
     _layout(
         fig,
         height,
-        legend=_legend_top(),
+        legend=_legend_top(font={"size": 13}),
+        font={"size": 13},
         xaxis={
             "title": {"text": "Share of programmes that train the skill (bar label: number)"},
             "tickformat": ".0%",
             "range": [0, min(1.0, float(ordered["share"].max() or 0) * 1.12 + 0.02)],
         },
-        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
-        bargap=0.2,
+        yaxis={"autorange": "reversed", "tickfont": {"size": 12}},
+        bargap=0.18,
     )
     top = _leaders(offer, "n")
     not_offered = int((offer["n"] == 0).sum())
@@ -464,16 +466,18 @@ def _skill_dimensions(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, d
             hovertemplate="%{y}: %{customdata} of " + str(n) + " interviewees"
             " (%{x:.1%})<extra>" + label(dimension) + "</extra>",
         )
-    height = max(400, 130 + 44 * len(shown))
+    # Tall and scaled down on the page: larger type than the other figures.
+    height = max(400, 130 + 40 * len(shown))
     _layout(
         fig,
         height,
         barmode="group",
-        bargap=0.22,
+        bargap=0.2,
         bargroupgap=0.05,
-        legend=_legend_top(),
+        font={"size": 13},
+        legend=_legend_top(font={"size": 13}),
         xaxis={"title": {"text": "Share of interviewees"}, "tickformat": ".0%"},
-        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 12}},
     )
     parts = []
     for dimension in contract.SKILL_DIMENSIONS:
@@ -554,15 +558,12 @@ def _share_heatmap(
             zmax=max(0.1, math.ceil(max((v for row in z for v in row), default=0) * 10) / 10),
             xgap=2,
             ygap=2,
-            texttemplate="%{z:.0%}",
+            text=[[pct(v) for v in row] for row in z],  # the report's style: "28 %"
+            texttemplate="%{text}",
             textfont={"size": 10},
-            colorbar={
-                "tickformat": ".0%",
-                "thickness": 12,
-                "len": 0.6,
-                "y": 0.5,
-                "outlinewidth": 0,
-            },
+            # No colour bar: every cell prints its value, and WeasyPrint cannot draw the
+            # bar's SVG gradient.
+            showscale=False,
             hovertemplate="%{y}<br>%{x}: %{customdata} " + who + " (%{z:.1%})<extra></extra>",
         )
     )
@@ -829,25 +830,32 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
             standoff=4,
             font={"size": 10, "color": "#222222"},
         )
-    key = ["<b>Skills in the training gap</b>"]
+    # The key: plain lines only (WeasyPrint drops the text that follows a bold part of a
+    # line in an SVG), continuation lines indented by figure spaces (one digit wide).
+    key = []
     for sid, number in numbers.items():
-        key.append(f"<b>{number}</b> {_wrap(labels[sid], _KEY_WRAP)}")
+        lines = _wrap(labels[sid], _KEY_WRAP).split("<br>")
+        indent = "\u2007" * (len(str(number)) + 1)
+        key += [f"{number} {lines[0]}", *(indent + line for line in lines[1:])]
     if len(gap_rows) > len(numbers):
         key.append(f"… and {len(gap_rows) - len(numbers)} more")
-    if not numbers:
-        key.append("none")
-    fig.add_annotation(
-        x=_QUADRANT_DOMAIN + 0.03,
-        y=1.0,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        showarrow=False,
-        text="<br>".join(key),
-        font={"size": 10, "color": "#222222"},
-    )
+    for text, shift, size in (
+        ("<b>Skills in the training gap</b>", 0, 10),
+        ("<br>".join(key) or "none", -16, 10),
+    ):
+        fig.add_annotation(
+            x=_QUADRANT_DOMAIN + 0.03,
+            y=1.0,
+            yshift=shift,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            text=text,
+            font={"size": size, "color": "#222222"},
+        )
 
     for category in contract.SKILL_CATEGORIES:
         rows = supply[supply["category"] == category]
@@ -1233,30 +1241,37 @@ def export_figures(specs: Sequence[FigureSpec], out_dir: Path) -> Path:
         height=[spec.height for spec in specs],
         scale=1,
     )
-    manifest = []
     for spec, svg_path in zip(specs, svg_paths, strict=True):
         svg = svg_path.read_text(encoding="utf-8")
         svg_path.write_text(stable_svg(svg, spec.id), encoding="utf-8", newline="")
         json_path = out_dir / f"{spec.id}.json"
         json_path.write_text(figure_json(spec.figure), encoding="utf-8", newline="")
-        manifest.append(
-            {
-                "id": spec.id,
-                "title": spec.title,
-                "caption": spec.caption,
-                "alt": spec.alt,
-                "n": spec.n,
-                "svg": svg_path.name,
-                "json": json_path.name,
-                "width": spec.width,
-                "height": spec.height,
-            }
-        )
-    manifest_path = out_dir / "figures.json"
-    manifest_path.write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline=""
-    )
-    return manifest_path
+    return write_manifest(specs, out_dir / "figures.json")
+
+
+def manifest_entries(specs: Sequence[FigureSpec]) -> list[dict]:
+    """The manifest of the figures: what the chapters and the renderer need of each."""
+    return [
+        {
+            "id": spec.id,
+            "title": spec.title,
+            "caption": spec.caption,
+            "alt": spec.alt,
+            "n": spec.n,
+            "svg": f"{spec.id}.svg",
+            "json": f"{spec.id}.json",
+            "width": spec.width,
+            "height": spec.height,
+        }
+        for spec in specs
+    ]
+
+
+def write_manifest(specs: Sequence[FigureSpec], path: Path) -> Path:
+    """``figures.json`` (list of entries, indent 2, UTF-8 as is, trailing newline)."""
+    text = json.dumps(manifest_entries(specs), indent=2, ensure_ascii=False) + "\n"
+    Path(path).write_text(text, encoding="utf-8", newline="")
+    return Path(path)
 
 
 def make_figures(aggregates_dir: Path, key_figures_path: Path, out_dir: Path) -> Path:
