@@ -3,6 +3,8 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
+from ktreport.validate import discover_partner_files
+
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -21,3 +23,15 @@ REPORT_HTML = STAGING / f"{REPORT_NAME}.html"
 REPORT_PDF = STAGING / f"{REPORT_NAME}.pdf"
 KEY_FIGURES_OUT = STAGING / "key_figures.json"
 PERSONAL_DATA_CHECK = LOGS / "check_personal_data.ok"
+
+# Partner files are discovered when the workflow is parsed: a new partner file needs no
+# config edit. (table, partner_id) -> raw file(s).
+PARTNER_FILES = discover_partner_files(RAW)
+
+
+def partner_file(wildcards):
+    """The raw file(s) of one partner and table, whatever the extension."""
+    key = (wildcards.table, wildcards.partner)
+    if key not in PARTNER_FILES:
+        raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
+    return PARTNER_FILES[key]

@@ -3,22 +3,13 @@
 # needs no config edit, and only the part of a changed file is rebuilt.
 from ktreport.clean import PROBLEMS_FILE
 from ktreport.contract import PARTNER_TABLES, PROCESSED_TABLES
-from ktreport.validate import PARTNERS_FILE, TAXONOMY_FILE, discover_partner_files
+from ktreport.validate import PARTNERS_FILE, TAXONOMY_FILE
 
 PARTS = PROCESSED / "parts"
-PARTNER_FILES = discover_partner_files(RAW)  # (table, partner_id) -> raw file(s)
 PART_FILES = [PARTS / table / f"{partner}.json" for table, partner in PARTNER_FILES]
 # The tidy tables every later stage reads.
 PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
 PROBLEMS_CSV = PROCESSED / PROBLEMS_FILE
-
-
-def partner_file(wildcards):
-    """The raw file(s) of one partner and table, whatever the extension."""
-    key = (wildcards.table, wildcards.partner)
-    if key not in PARTNER_FILES:
-        raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
-    return PARTNER_FILES[key]
 
 
 rule clean_partner_file:
@@ -32,6 +23,8 @@ rule clean_partner_file:
     wildcard_constraints:
         table="|".join(PARTNER_TABLES),
         partner="[^/]+",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/clean_partner_file.py"
 
@@ -46,5 +39,7 @@ rule combine_tables:
         problems=PROBLEMS_CSV,
     log:
         LOGS / "combine_tables.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/combine_tables.py"
