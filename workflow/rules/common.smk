@@ -5,7 +5,6 @@ from snakemake.utils import validate
 
 from ktreport.validate import discover_partner_files
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 
 RAW = Path("data/raw")
