@@ -3,7 +3,6 @@
 # This file is the index; each stage lives in workflow/rules/<stage>.smk.
 from snakemake.utils import min_version
 
-
 min_version("9.0")
 
 
@@ -19,9 +18,9 @@ include: "workflow/rules/guard.smk"
 
 
 rule all:
+    default_target: True
     input:
         REPORT_HTML,
         REPORT_PDF,
         KEY_FIGURES_OUT,
         PERSONAL_DATA_CHECK,
-    default_target: True
