@@ -197,7 +197,9 @@ def _needles(values: Iterable[PersonalValue], exempt: set[str]) -> list[_Needle]
         if value.kind == "phone":
             for variant in _phone_variants(value.value):
                 separated = _PHONE_SEPARATORS.join(variant)
-                pattern = re.compile(r"(?<![\d.,])" + separated + r"(?![.,]?\d)")
+                # Not inside a longer number, nor the decimals of one ("0.0512099111"; a comma
+                # may separate CSV fields, so "1,0512099111" is searched).
+                pattern = re.compile(r"(?<!\d)(?<!\d\.)" + separated + r"(?!\d)")
                 needles.append(_Needle(value, "", pattern, len(variant)))
             continue
         text = normalise(value.value)
