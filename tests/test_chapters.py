@@ -122,5 +122,8 @@ def test_no_words_glued_to_numbers(chapters):
     # A template line break swallowed by a block tag shows up as "[12]and" or "of[12]".
     for name, markdown in chapters.items():
         prose = re.sub(r"\{[^}]*\}", "", markdown)  # drop attributes {data-kf=…}, {#…}
-        assert not re.findall(r"\][A-Za-z0-9]", prose), (name, re.findall(r".{20}\]\w.{10}", prose))
+        assert not re.findall(r"[\])][A-Za-z0-9]", prose), (
+            name,
+            re.findall(r".{20}[\])]\w.{10}", prose),
+        )
         assert not re.findall(r"[A-Za-z0-9]\[", prose), (name, re.findall(r".{20}\w\[.{10}", prose))

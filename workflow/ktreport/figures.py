@@ -287,7 +287,7 @@ def _region_provider(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, di
     alt = (
         f"Stacked bar chart of the {n} case-study programmes by world region and provider "
         f"type. By region: {join_list(region_parts)}. The most frequent provider type is "
-        f"{join_list(list(top['label'].str.lower()))} "
+        f"{join_list(list(top['label']))} "
         f"({_n_of(top['n'].iloc[0], n) if len(top) else '0'} programmes"
         f"{' each' if len(top) > 1 else ''})."
     )
@@ -343,9 +343,12 @@ def _delivery_duration(
         f"mode. Delivery modes: {join_list(mode_parts)}. The most common duration is "
         f"{join_list(leaders)} ({_n_of(totals.max() if len(totals) else 0, n)} programmes"
         f"{' each' if len(leaders) > 1 else ''}); "
-        f"{_plural(unstated, 'programme')} {'does' if unstated == 1 else 'do'} not state "
-        "a duration."
     )
+    if unstated == 0:
+        alt += "every programme states its duration."
+    else:
+        verb = "does" if unstated == 1 else "do"
+        alt += f"{_plural(unstated, 'programme')} {verb} not state a duration."
     return FigureSpec(
         id="fig-delivery-duration",
         title="Case-study programmes by delivery mode and duration",
@@ -766,12 +769,14 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     x_max = max(float(supply["share_offered"].max() or 0), x_line) * 1.1 + 0.05
     y_max = max(float(supply["share_demand"].max() or 0), y_line) * 1.1 + 0.05
     x_max, y_max = min(x_max, 1.05), min(y_max, 1.05)
+    # A little room below 0, so that points at 0 % are not cut by the axes.
+    x_min, y_min = -0.025 * x_max, -0.025 * y_max
 
     fig = go.Figure()
     # The "training gap" corner: high demand, low supply.
     fig.add_shape(
         type="rect",
-        x0=0,
+        x0=x_min,
         x1=x_line,
         y0=y_line,
         y1=y_max,
@@ -782,17 +787,17 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     for axis, value in (("x", x_line), ("y", y_line)):
         fig.add_shape(
             type="line",
-            x0=value if axis == "x" else 0,
+            x0=value if axis == "x" else x_min,
             x1=value if axis == "x" else x_max,
-            y0=0 if axis == "x" else value,
+            y0=y_min if axis == "x" else value,
             y1=y_max if axis == "x" else value,
             line={"color": "#777777", "width": 1, "dash": "dash"},
             layer="below",
         )
     corner_notes = (
-        (0.005, y_max, "left", "top", "<b>Training gap</b><br>high demand, low supply", 12),
+        (x_min, y_max, "left", "top", "<b>Training gap</b><br>high demand, low supply", 12),
         (x_max, y_max, "right", "top", "Well served", 11),
-        (x_max, 0.0, "right", "bottom", "Supply-led", 11),
+        (x_max, y_min, "right", "bottom", "Supply-led", 11),
     )
     for x, y, xanchor, yanchor, text, size in corner_notes:
         gap_note = text.startswith("<b>")
@@ -804,6 +809,7 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
             text=text,
             showarrow=False,
             align="left",
+            bgcolor="rgba(255,255,255,0.85)",  # the dashed lines pass behind, not through
             font={"color": OKABE_ITO["vermillion"] if gap_note else "#555555", "size": size},
         )
 
@@ -813,7 +819,9 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
     numbers = {sid: i + 1 for i, sid in enumerate(gap_rows["skill_id"].head(_KEY_MAX))}
     others = supply[~supply["skill_id"].isin(set(gap_rows["skill_id"]))]
     named = list(_ranked(others[others["n_demand"] > 0], "share_demand")["skill_id"].head(4))
-    for skills, dx, dy, text in _place_labels(supply, x_max, y_max, numbers, named):
+    for skills, dx, dy, text in _place_labels(
+        supply, (x_min, x_max), (y_min, y_max), numbers, named
+    ):
         fig.add_annotation(
             x=float(points.loc[skills[0], "share_offered"]),
             y=float(points.loc[skills[0], "share_demand"]),
@@ -891,14 +899,14 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
         xaxis={
             "title": {"text": "Offered: share of programmes that train the skill"},
             "tickformat": ".0%",
-            "range": [0, x_max],
+            "range": [x_min, x_max],
             "zeroline": False,
             "domain": [0, _QUADRANT_DOMAIN],
         },
         yaxis={
             "title": {"text": "Needed: share of interviewees who require or desire it"},
             "tickformat": ".0%",
-            "range": [0, y_max],
+            "range": [y_min, y_max],
             "zeroline": False,
         },
     )
@@ -955,8 +963,8 @@ def _segment_hits(
 
 def _place_labels(
     supply: pd.DataFrame,
-    x_max: float,
-    y_max: float,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
     numbers: Mapping[str, int],
     named: Sequence[str],
 ) -> list[tuple[tuple[str, ...], int, int, str]]:
@@ -970,7 +978,10 @@ def _place_labels(
     """
     filled = supply.fillna({"share_offered": 0, "share_demand": 0})
     pixels = {
-        sid: (float(x) / x_max * _PLOT_W, float(y) / y_max * _PLOT_H)
+        sid: (
+            (float(x) - x_range[0]) / (x_range[1] - x_range[0]) * _PLOT_W,
+            (float(y) - y_range[0]) / (y_range[1] - y_range[0]) * _PLOT_H,
+        )
         for sid, x, y in zip(
             filled["skill_id"], filled["share_offered"], filled["share_demand"], strict=True
         )
