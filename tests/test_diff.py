@@ -87,12 +87,52 @@ def test_sentences_changed_only_in_numbers_are_told_apart_from_edited_ones():
     new = "Of the 62 interviewees, 43 named it (69.4 %). Most were very happy."
     assert diff.sentence_changes(old, new) == [
         diff.SentenceChange(
-            "numbers",
+            "data",
             "Of the 60 interviewees, 41 named it (68.3 %).",
             "Of the 62 interviewees, 43 named it (69.4 %).",
         ),
         diff.SentenceChange("edited", "Most were happy.", "Most were very happy."),
     ]
+
+
+def test_a_changed_key_figure_label_and_a_table_row_are_changes_of_computed_values():
+    def chapter(skill: str, row: str) -> str:
+        span = f'[{skill}]{{data-kf="top_gap_skill" title="top_gap_skill"}}'
+        return (
+            f"# Gaps\n\nThe largest shortfall is for {span}.\n\n| Skill | n |\n|:--|--:|\n{row}\n"
+        )
+
+    (section,) = diff.compare_chapters(
+        {"c.qmd": chapter("Negotiation", "| Negotiation | 5 |")},
+        {"c.qmd": chapter("Conflict resolution", "| Conflict resolution | 6 |")},
+    )
+    assert [(c.kind, c.new) for c in section.sentences] == [
+        ("data", "The largest shortfall is for Conflict resolution."),
+        ("data", "| Conflict resolution | 6 |"),
+    ]
+    assert "\ue000" not in "".join(s.text for s in section.segments)
+
+
+def test_a_word_changed_next_to_a_computed_value_is_an_edit():
+    span = '[41]{data-kf="n" title="n"}'
+    (section,) = diff.compare_chapters(
+        {"c.qmd": f"# A\n\nWe met {span} people.\n"},
+        {"c.qmd": f"# A\n\nWe interviewed {span} people.\n"},
+    )
+    assert [c.kind for c in section.sentences] == ["edited"]
+
+
+def test_template_edits_are_the_sentences_authors_changed():
+    old = {"01-intro.md.j2": "# Intro\n\nWe met {{ kf.n }} people. It was\nuseful.\n"}
+    new = {"01-intro.md.j2": "# Intro\n\nWe met {{ kf.n }} people. It was\nvery useful.\n"}
+    (edit,) = diff.compare_templates(old, new)
+    assert (edit.template, edit.kind, edit.old, edit.new) == (
+        "01-intro.md.j2",
+        "edited",
+        "It was useful.",
+        "It was very useful.",
+    )
+    assert diff.Segment("insert", "very ") in edit.segments
 
 
 def test_added_and_removed_sentences():
@@ -155,11 +195,21 @@ def test_a_number_in_a_source_span_changes_as_a_number_only():
 
     (section,) = diff.compare_chapters({"c.qmd": chapter(60)}, {"c.qmd": chapter(62)})
     assert section.sentences == (
-        diff.SentenceChange("numbers", "We interviewed 60 people.", "We interviewed 62 people."),
+        diff.SentenceChange("data", "We interviewed 60 people.", "We interviewed 62 people."),
     )
     assert [s for s in section.segments if s.op != "equal"] == [
         Segment("delete", "60"),
         Segment("insert", "62"),
+    ]
+
+
+def test_the_authors_edit_is_listed_from_the_templates(two_versions):
+    assert [(e.template, e.old, e.new) for e in two_versions.template_edits] == [
+        (
+            "01-introduction.md.j2",
+            "Interviews were coded against the skills taxonomy.",
+            "Two researchers coded every interview against the skills taxonomy.",
+        )
     ]
 
 
@@ -600,13 +650,21 @@ def _copy_tracked_files(target: Path) -> None:
 def _static_sentence(chapters: Path) -> tuple[Path, str]:
     """A sentence of plain prose in a chapter template (no jinja, no Markdown markup)."""
     for template in sorted(chapters.glob("*.md.j2")):
-        for line in template.read_text(encoding="utf-8").splitlines():
-            if "{" in line or line.startswith(("#", "|", "-", ":", ">", "!")):
+        for block in re.split(r"\n\s*\n", template.read_text(encoding="utf-8")):
+            if "{" in block or block.lstrip().startswith(("#", "|", "-", ":", ">", "!", "*")):
                 continue
-            for sentence in diff.split_sentences(line):
+            for sentence in diff.split_sentences(block):
                 if STATIC_SENTENCE.match(sentence) and len(sentence.split()) >= 8:
                     return template, sentence
     raise AssertionError(f"no plain sentence found in {chapters}")
+
+
+def _replace_sentence(template: Path, sentence: str, new_sentence: str) -> None:
+    """Replace a sentence of a template, whatever its line breaks."""
+    pattern = re.compile(r"\s+".join(map(re.escape, sentence.split())))
+    text = template.read_text(encoding="utf-8")
+    assert len(pattern.findall(text)) == 1, sentence
+    template.write_text(pattern.sub(lambda _: new_sentence, text), encoding="utf-8")
 
 
 def _append_interviews(path: Path, copies: dict[str, str]) -> list[dict[str, str]]:
@@ -672,6 +730,16 @@ def _all_interviews(raw: Path):
     return pd.concat(frames, ignore_index=True)
 
 
+def _respondent_group(value: str) -> str:
+    """A respondent group as the data contract declares its spellings ("HEI KT professional")."""
+    from ktreport.contract import INTERVIEWS
+
+    column = INTERVIEWS.column("respondent_group")
+    key = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    allowed = {a.replace("_", " "): a for a in column.allowed}
+    return column.aliases.get(key) or allowed.get(key, value)
+
+
 @pytest.mark.e2e
 def test_diff_of_two_commits_lists_exactly_the_changed_numbers_sentence_and_rows(tmp_path):
     repo = tmp_path / "repo"
@@ -696,10 +764,8 @@ def test_diff_of_two_commits_lists_exactly_the_changed_numbers_sentence_and_rows
     _edit_cell(astp, "ASTP-I01", "years_experience", new_years)
 
     template, sentence = _static_sentence(repo / "report/chapters")
-    new_sentence = "In short: " + sentence[0].lower() + sentence[1:]
-    template.write_text(
-        template.read_text(encoding="utf-8").replace(sentence, new_sentence, 1), encoding="utf-8"
-    )
+    new_sentence = sentence[:-1] + ", as the partners agreed."
+    _replace_sentence(template, sentence, new_sentence)
     _git(repo, "commit", "-q", "-am", "version 1.1")
     after = _all_interviews(repo / "data/raw")
 
@@ -746,11 +812,10 @@ def test_diff_of_two_commits_lists_exactly_the_changed_numbers_sentence_and_rows
     assert listed == expected
     # ... and those values agree with the raw data, counted here with pandas.
     assert listed["n_interviews"] == (len(before), len(after)) == (len(before), len(before) + 2)
-    for group in {row["respondent_group"] for row in added}:
-        name = f"n_group_{group}"
-        old_n = int((before["respondent_group"].str.strip() == group).sum())
-        new_n = int((after["respondent_group"].str.strip() == group).sum())
-        assert listed[name] == (old_n, new_n)
+    for group in {_respondent_group(row["respondent_group"]) for row in added}:
+        old_n = int((before["respondent_group"].map(_respondent_group) == group).sum())
+        new_n = int((after["respondent_group"].map(_respondent_group) == group).sum())
+        assert listed[f"n_group_{group}"] == (old_n, new_n)
 
     def median_years(frame) -> float:
         years = frame["years_experience"].str.strip()
@@ -761,18 +826,20 @@ def test_diff_of_two_commits_lists_exactly_the_changed_numbers_sentence_and_rows
     else:
         assert "median_years_experience" not in listed
 
-    # Exactly that sentence was edited by an author; other sentences changed only in numbers.
-    edited = [
-        (c["old"], c["new"])
-        for s in changes["sections"]
-        for c in s["sentences"]
-        if c["kind"] != "numbers"
+    # Exactly that sentence was edited by the authors, and the report's text shows it.
+    edits = [(e["template"], e["kind"], e["old"], e["new"]) for e in changes["template_edits"]]
+    assert edits == [(template.name, "edited", sentence, new_sentence)]
+    rendered = [
+        (c["kind"], c["old"], c["new"])
+        for section in changes["sections"]
+        for c in section["sentences"]
+        if sentence in c["old"] or new_sentence in c["new"]
     ]
-    assert edited == [(sentence, new_sentence)]
+    assert rendered == [("edited", sentence, new_sentence)]
 
     # And changes.html shows them.
     html = (folder / "changes.html").read_text(encoding="utf-8")
-    assert "<ins>In short: " in html or "<ins>In short:" in html
+    assert html.count("<ins>, as the partners agreed</ins>") == 2  # template and report
     assert "UH-I91" in html and "UH-I92" in html and "ASTP-I01" in html
     assert f"<del>{old_years}</del><ins>{new_years}</ins>" in html
     for name in listed:

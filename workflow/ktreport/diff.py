@@ -31,6 +31,7 @@ Op = Literal["equal", "insert", "delete"]
 
 KEY_FIGURES_PATH = Path("report/output/key_figures.json")
 CHAPTERS_DIR = Path("report/_build/chapters")
+TEMPLATES_DIR = Path("report/chapters")
 FIGURES_DIR = Path("report/_build/figures")
 RAW_DIR = Path("data/raw")
 BUILD_INFO_PATH = Path("report/_build/build_info.json")
@@ -99,9 +100,9 @@ class Segment:
 
 @dataclass(frozen=True)
 class SentenceChange:
-    # "edited": an author changed words; "numbers": only numbers changed (data moved them);
-    # "added"/"removed": a whole sentence appeared or disappeared.
-    kind: Literal["edited", "numbers", "added", "removed"]
+    # "data": only computed values changed (numbers, quoted key figures, generated table
+    # rows); "edited": other words changed too; "added"/"removed": a whole sentence.
+    kind: Literal["edited", "data", "added", "removed"]
     old: str
     new: str
 
@@ -113,6 +114,17 @@ class SectionChange:
     status: Status
     segments: tuple[Segment, ...] = ()
     sentences: tuple[SentenceChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateEdit:
+    """A sentence the authors changed in a chapter template (report/chapters/*.md.j2)."""
+
+    template: str
+    kind: Literal["edited", "added", "removed"]
+    old: str
+    new: str
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,8 @@ class Summary:
     sections_changed: int
     sections_added: int
     sections_removed: int
-    sentences_edited: int
+    sentences_edited: int  # by authors, in the chapter templates
+    sentences_changed: int  # in the rendered text, for any reason
     figures_changed: int
     figures_added: int
     figures_removed: int
@@ -197,6 +210,7 @@ class Changes:
     sections: tuple[SectionChange, ...]
     figures: tuple[FigureChange, ...]
     files: tuple[FileChange, ...]
+    template_edits: tuple[TemplateEdit, ...] = ()
 
     @property
     def summary(self) -> Summary:
@@ -210,9 +224,8 @@ class Changes:
             sections_changed=count(self.sections, "changed"),
             sections_added=count(self.sections, "added"),
             sections_removed=count(self.sections, "removed"),
-            sentences_edited=sum(
-                1 for s in self.sections for c in s.sentences if c.kind != "numbers"
-            ),
+            sentences_edited=len(self.template_edits),
+            sentences_changed=sum(len(s.sentences) for s in self.sections),
             figures_changed=count(self.figures, "changed"),
             figures_added=count(self.figures, "added"),
             figures_removed=count(self.figures, "removed"),
@@ -260,6 +273,16 @@ class Changes:
             "sections": sections,
             "figures": figures,
             "files": files,
+            "template_edits": [
+                {
+                    "template": e.template,
+                    "kind": e.kind,
+                    "old": e.old,
+                    "new": e.new,
+                    "segments": [[s.op, s.text] for s in e.segments],
+                }
+                for e in self.template_edits
+            ],
         }
 
 
@@ -336,6 +359,16 @@ class Snapshot:
         return {
             path.name: path.read_text(encoding="utf-8", errors="replace")
             for path in sorted(folder.glob("*.qmd"))
+        }
+
+    def templates(self) -> dict[str, str]:
+        """The chapter templates the authors write (report/chapters/*.md.j2), by file name."""
+        folder = self.root / TEMPLATES_DIR
+        if not folder.is_dir():
+            return {}
+        return {
+            path.name: path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(folder.glob("*.md.j2"))
         }
 
     def figures(self) -> dict[str, dict[str, Any]]:
@@ -511,15 +544,25 @@ _SPAN = re.compile(r"(?<!!)\[([^\[\]]*)\]\{[^{}]*\}")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]*)\)(\{[^{}]*\})?")
 _DIV_FENCE = re.compile(r"^:::+.*$", re.MULTILINE)
 _HEADING_ATTRIBUTES = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\{[^{}]*\}[ \t]*$", re.MULTILINE)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$@'\"^])")
+# Pandoc lets any ASCII punctuation be escaped with a backslash.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Private-use characters around a computed value in the text compared (never in an output).
+COMPUTED_OPEN, COMPUTED_CLOSE = "\ue000", "\ue001"
+_MARKS = str.maketrans("", "", COMPUTED_OPEN + COMPUTED_CLOSE)
 
 
-def readable_text(markdown: str) -> str:
+def readable_text(markdown: str, mark_computed: bool = False) -> str:
     """Chapter Markdown as a reviewer reads it: a key figure's source span ``[41]{data-kf=…}``
     becomes ``41``, an image becomes ``[figure: name]``, div fences and heading ids go,
-    backslash escapes are undone. Text, numbers and tables stay where they were."""
+    backslash escapes are undone. Text, numbers and tables stay where they were.
+
+    ``mark_computed`` keeps each span's text between COMPUTED_OPEN and COMPUTED_CLOSE, so
+    that a change inside it can be told to come from the data."""
     text = _IMAGE.sub(lambda m: f"[figure: {Path(m.group(1)).stem}]", markdown)
-    text = _SPAN.sub(r"\1", text)
+    if mark_computed:
+        text = _SPAN.sub(lambda m: f"{COMPUTED_OPEN}{m.group(1)}{COMPUTED_CLOSE}", text)
+    else:
+        text = _SPAN.sub(r"\1", text)
     text = _DIV_FENCE.sub("", text)
     text = _HEADING_ATTRIBUTES.sub(r"\1", text)
     return _ESCAPE.sub(r"\1", text)
@@ -580,7 +623,11 @@ def word_diff(old: str, new: str) -> list[Segment]:
             raw.append(Segment("delete", "".join(old_tokens[i1:i2])))
         if j2 > j1:
             raw.append(Segment("insert", "".join(new_tokens[j1:j2])))
-    return _tidy_segments(raw)
+    segments = _tidy_segments(raw)
+    if any(COMPUTED_OPEN in s.text or COMPUTED_CLOSE in s.text for s in segments):
+        stripped = [Segment(s.op, s.text.translate(_MARKS)) for s in segments]
+        segments = _tidy_segments([s for s in stripped if s.text])
+    return segments
 
 
 def _tidy_segments(segments: list[Segment]) -> list[Segment]:
@@ -648,35 +695,80 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _only_numbers_differ(old: str, new: str) -> bool:
-    matcher = difflib.SequenceMatcher(a=_tokens(old), b=_tokens(new), autojunk=False)
+def _computed_flags(tokens: list[str]) -> list[bool]:
+    """For each token: is it a number, a space, or inside a marked computed value?"""
+    flags, inside = [], False
+    for token in tokens:
+        if token == COMPUTED_OPEN:
+            inside = True
+        flags.append(
+            inside or token == COMPUTED_CLOSE or token.isspace() or bool(_NUMBER_TOKEN.match(token))
+        )
+        if token == COMPUTED_CLOSE:
+            inside = False
+    return flags
+
+
+def _only_computed_values_differ(old: str, new: str) -> bool:
+    if old.lstrip().startswith("|") and new.lstrip().startswith("|"):
+        return True  # a row of a table generated from the data
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    old_flags, new_flags = _computed_flags(old_tokens), _computed_flags(new_tokens)
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        for token in matcher.a[i1:i2] + matcher.b[j1:j2]:
-            if not (token.isspace() or _NUMBER_TOKEN.match(token)):
-                return False
+        if tag != "equal" and not (all(old_flags[i1:i2]) and all(new_flags[j1:j2])):
+            return False
     return True
 
 
-def sentence_changes(old: str, new: str) -> list[SentenceChange]:
-    """Which sentences were edited, added or removed, and which changed only in their numbers."""
+def _paired_sentences(old: str, new: str) -> list[tuple[str, str]]:
+    """Changed sentences as (old, new) pairs; "" on one side for an added or removed one."""
     old_sentences, new_sentences = split_sentences(old), split_sentences(new)
     matcher = difflib.SequenceMatcher(a=old_sentences, b=new_sentences, autojunk=False)
-    changes = []
+    pairs = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         before, after = old_sentences[i1:i2], new_sentences[j1:j2]
         for index in range(max(len(before), len(after))):
-            if index >= len(after):
-                changes.append(SentenceChange("removed", before[index], ""))
-            elif index >= len(before):
-                changes.append(SentenceChange("added", "", after[index]))
-            else:
-                kind = "numbers" if _only_numbers_differ(before[index], after[index]) else "edited"
-                changes.append(SentenceChange(kind, before[index], after[index]))
+            pairs.append(
+                (
+                    before[index] if index < len(before) else "",
+                    after[index] if index < len(after) else "",
+                )
+            )
+    return pairs
+
+
+def sentence_changes(old: str, new: str) -> list[SentenceChange]:
+    """Which sentences changed, and whether only their computed values did (kind "data").
+
+    Computed values are numbers, text marked with COMPUTED_OPEN/CLOSE (quoted key figures)
+    and rows of tables; the marks never appear in the sentences returned."""
+    changes = []
+    for before, after in _paired_sentences(old, new):
+        if not after:
+            kind = "data" if before.lstrip().startswith("|") else "removed"
+        elif not before:
+            kind = "data" if after.lstrip().startswith("|") else "added"
+        else:
+            kind = "data" if _only_computed_values_differ(before, after) else "edited"
+        changes.append(SentenceChange(kind, before.translate(_MARKS), after.translate(_MARKS)))
     return changes
+
+
+def compare_templates(old: dict[str, str], new: dict[str, str]) -> list[TemplateEdit]:
+    """The sentences the authors changed in the chapter templates, template by template."""
+    edits = []
+    for template in sorted(set(old) | set(new)):
+        for before, after in _paired_sentences(old.get(template, ""), new.get(template, "")):
+            kind: Literal["edited", "added", "removed"] = (
+                "added" if not before else "removed" if not after else "edited"
+            )
+            edits.append(
+                TemplateEdit(template, kind, before, after, tuple(word_diff(before, after)))
+            )
+    return edits
 
 
 def _collapse_space(text: str) -> str:
@@ -687,8 +779,8 @@ def compare_chapters(old: dict[str, str], new: dict[str, str]) -> list[SectionCh
     """Every section of every chapter, in the new version's order (removed ones where they were)."""
     changes: list[SectionChange] = []
     for chapter in sorted(set(old) | set(new)):
-        old_sections = split_sections(readable_text(old.get(chapter, "")))
-        new_sections = split_sections(readable_text(new.get(chapter, "")))
+        old_sections = split_sections(readable_text(old.get(chapter, ""), mark_computed=True))
+        new_sections = split_sections(readable_text(new.get(chapter, ""), mark_computed=True))
         matcher = difflib.SequenceMatcher(
             a=[h for h, _ in old_sections], b=[h for h, _ in new_sections], autojunk=False
         )
@@ -710,13 +802,14 @@ def _section_change(
 ) -> SectionChange:
     old_text = before[1] if before else ""
     new_text = after[1] if after else ""
-    heading = (after or before or ("", ""))[0]
+    heading = (after or before or ("", ""))[0].translate(_MARKS)
     if before is None:
         status: Status = "added"
     elif after is None:
         status = "removed"
     elif _collapse_space(old_text) == _collapse_space(new_text):
-        return SectionChange(chapter, heading, "unchanged", (Segment("equal", new_text),))
+        text = new_text.translate(_MARKS)
+        return SectionChange(chapter, heading, "unchanged", (Segment("equal", text),))
     else:
         status = "changed"
     return SectionChange(
@@ -952,6 +1045,7 @@ def compare(old: Snapshot, new: Snapshot) -> Changes:
         sections=tuple(compare_chapters(old_text, new_text)),
         figures=tuple(compare_figures(old.figures(), new.figures())),
         files=tuple(compare_raw(old, new)),
+        template_edits=tuple(compare_templates(old.templates(), new.templates())),
     )
 
 
