@@ -32,7 +32,7 @@ from ktreport.diff import SNAPSHOT_INFO, DiffError, Snapshot
 CACHE = Path(".cache/ktreport")
 WORKING_TREE = "working-tree"
 # What a snapshot keeps of a built tree (everything ktreport.diff reads, and the outputs).
-SNAPSHOT_PATHS = ("report/output", "report/_build", "data/raw", "data/processed")
+SNAPSHOT_PATHS = ("report/output", "report/_build", "report/chapters", "data/raw", "data/processed")
 Progress = Callable[[str], None]
 
 
