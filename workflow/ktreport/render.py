@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher
-
 from ktreport import provenance
 from ktreport.text import CHAPTER_SUFFIX, md
 
@@ -477,28 +475,50 @@ def quarto_html(
 
 
 # --------------------------------------------------------------------------- PDF
-class ReportFetcher(URLFetcher):
-    """WeasyPrint may read ``data:`` URLs and files under the report's own tree, nothing
-    else: no network, no file elsewhere on the machine. Refused URLs are remembered."""
+# WeasyPrint is imported only where a PDF is made: importing it takes 1.5-2 s, which every
+# process importing this module (write_chapters, render_html) would otherwise pay.
+def _report_fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, allowed_root: Path, **kwargs: Any):
-        super().__init__(allowed_protocols=("file", "data"), **kwargs)
-        self.allowed_root = Path(allowed_root).resolve()
-        self.refused: list[str] = []
+    class ReportFetcher(URLFetcher):
+        """WeasyPrint may read ``data:`` URLs and files under the report's own tree, nothing
+        else: no network, no file elsewhere on the machine. Refused URLs are remembered."""
 
-    def allows(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return True
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            return False
-        return Path(unquote(parts.path)).resolve().is_relative_to(self.allowed_root)
+        def __init__(self, allowed_root: Path, **kwargs: Any):
+            super().__init__(allowed_protocols=("file", "data"), **kwargs)
+            self.allowed_root = Path(allowed_root).resolve()
+            self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None):
-        if not self.allows(url):
-            self.refused.append(url)
-            raise ValueError(f"ktreport refuses to fetch {url}: only files under report/")
-        return super().fetch(url, headers)
+        def allows(self, url: str) -> bool:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return True
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return False
+            return Path(unquote(parts.path)).resolve().is_relative_to(self.allowed_root)
+
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None):
+            if not self.allows(url):
+                self.refused.append(url)
+                raise ValueError(f"ktreport refuses to fetch {url}: only files under report/")
+            return super().fetch(url, headers)
+
+    ReportFetcher.__module__ = __name__
+    return ReportFetcher
+
+
+def _report_fetcher() -> type:
+    """The class ``ReportFetcher``, made once (WeasyPrint imported then)."""
+    if "ReportFetcher" not in globals():
+        globals()["ReportFetcher"] = _report_fetcher_class()
+    return globals()["ReportFetcher"]
+
+
+def __getattr__(name: str) -> Any:
+    """``render.ReportFetcher`` works as a plain attribute, made on first use."""
+    if name == "ReportFetcher":
+        return _report_fetcher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _attachment_date(build: Mapping[str, Any]) -> datetime:
@@ -528,7 +548,7 @@ def render_pdf(
         chapters, context=context, report_dir=report_dir, build_dir=build_dir
     )
     _write_atomically(Path(build_dir) / "print.html", html)
-    fetcher = ReportFetcher(report_dir)
+    fetcher = _report_fetcher()(report_dir)
     started = time.perf_counter()
     document = HTML(
         string=html,
