@@ -330,3 +330,32 @@ def test_quick_bench_measures_everything_in_a_copy_and_leaves_the_checkout_alone
     assert "sample" in records[-1]["ratios"]
     assert [_fingerprint(folder) for folder in watched] == before
     assert list(tmp_path.iterdir()) == []  # the copies are removed
+
+
+# --------------------------------------------------------------------------- start-up
+def _loaded(imports: str, heavy: tuple[str, ...]) -> list[str]:
+    code = f"import sys; {imports}; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "workflow"), "PATH": "/usr/bin:/bin"},
+    )
+    return [m for m in result.stdout.strip().split(",") if m]
+
+
+@pytest.mark.parametrize(
+    ("imports", "heavy"),
+    [
+        # A rule process pays for what it imports (WeasyPrint 1.5-2 s, pandas 0.5 s): the
+        # chapters and the HTML need no WeasyPrint; each per-file ingest job no pandas.
+        ("import ktreport.render", ("weasyprint", "plotly")),
+        ("from ktreport.render import RenderProblem, choose_renderer", ("weasyprint",)),
+        ("import ktreport.validate", ("pandas", "pandera", "plotly", "weasyprint")),
+        ("import ktreport.figures", ("pandas", "weasyprint")),
+        ("import ktreport.aggregate", ("plotly", "weasyprint")),
+    ],
+)
+def test_modules_do_not_import_heavy_libraries_they_do_not_need(imports, heavy):
+    assert _loaded(imports, heavy) == []

@@ -246,13 +246,14 @@ def copy_project(root: Path, target: Path, *, working_tree: bool = False) -> Pat
 
 
 def use_synthetic_data(project: Project, scale: int, seed: int = 1) -> None:
-    """Replace the copy's data/raw/ by ``ktreport synth --scale N`` (the copy only)."""
+    """Replace the copy's partner files by ``ktreport synth --scale N`` (the copy only).
+
+    The partner folders are emptied first; the top-level files stay (synth rewrites
+    partners.csv and README.md, and copies the taxonomy from the copy's own data/raw/)."""
     raw = project.path / "data" / "raw"
     for child in sorted(raw.iterdir()):
         if child.is_dir():
             shutil.rmtree(child)
-        elif child.name != "README.md":
-            child.unlink()
     run = run_measured(
         [
             str(project.python),
