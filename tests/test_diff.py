@@ -188,6 +188,13 @@ def test_key_figure_source_spans_and_markup_are_read_as_the_reader_sees_them():
     )
 
 
+def test_lines_of_a_paragraph_are_joined_but_list_items_and_table_rows_are_not():
+    markdown = "Of the\n60 people,\nmost agreed.\n\n- one\n  more\n- two\n\n| a |\n| b |\n"
+    assert diff.readable_text(markdown) == (
+        "Of the 60 people, most agreed.\n\n- one more\n- two\n\n| a |\n| b |\n"
+    )
+
+
 def test_a_number_in_a_source_span_changes_as_a_number_only():
     def chapter(n: int) -> str:
         span = f'[{n}]{{data-kf="n_interviews" title="n_interviews — Interviews: n = {n}"}}'

@@ -565,7 +565,28 @@ def readable_text(markdown: str, mark_computed: bool = False) -> str:
         text = _SPAN.sub(r"\1", text)
     text = _DIV_FENCE.sub("", text)
     text = _HEADING_ATTRIBUTES.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    return _reflow(_ESCAPE.sub(r"\1", text))
+
+
+def _reflow(text: str) -> str:
+    """Lines of one paragraph joined (templates wrap lines wherever a value is filled in);
+    list items, table rows, headings and blank lines keep their own lines; code is kept."""
+    lines: list[str] = []
+    fence = False
+    joinable = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fence = not fence
+            lines.append(line)
+            joinable = False
+            continue
+        starts_unit = not line.strip() or bool(_NEW_UNIT.match(line)) or fence
+        if joinable and not starts_unit:
+            lines[-1] = lines[-1].rstrip() + " " + line.strip()
+        else:
+            lines.append(line)
+        joinable = bool(line.strip()) and not fence and not line.lstrip().startswith(("|", "#"))
+    return "\n".join(lines)
 
 
 def split_sections(text: str) -> list[tuple[str, str]]:
