@@ -213,7 +213,8 @@ def _decode(data: bytes, display: str, table: RawTable) -> str | None:
         )
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16"), "utf-16"
+        # errors="replace": a damaged UTF-16 file (odd length, lone surrogate) is still read.
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
     elif data.startswith(b"\xef\xbb\xbf"):
         try:
             text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
