@@ -56,6 +56,8 @@ IGNORED_PREFIXES = (".", "~$", "readme")
 EXTENSION_ORDER = {ext: i for i, ext in enumerate(SUPPORTED_EXTENSIONS)}
 URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
 UNKNOWN = "?"
+# Numbers beyond this are typing errors, and could not be stored as whole numbers exactly.
+LARGEST_NUMBER = 1e15
 
 
 # ----------------------------------------------------------------------------- results
@@ -367,6 +369,12 @@ def parse_cell(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
             else:
                 hint = "write a number such as 21 or 2,5"
             return Parsed(None, UNKNOWN, [("error", f"'{text}' is not a number", hint)])
+        if not abs(number) < LARGEST_NUMBER:  # also inf: "1e309" must not reach pandas
+            return Parsed(
+                None,
+                UNKNOWN,
+                [("error", f"'{text}' is far too large", f"write {column.allowed_text()}")],
+            )
         if kind == "integer":
             if not number.is_integer():
                 return Parsed(
