@@ -336,6 +336,26 @@ def test_table_writes_a_pipe_table_with_a_quarto_caption(tmp_path):
     assert '<table id="tbl-groups">' in rendered and "KT *experts*" in rendered
 
 
+def test_table_capped_by_max_rows_shows_the_first_rows_and_says_where_the_rest_is(tmp_path):
+    frame = pd.DataFrame({"case_id": [f"C{i:04d}" for i in range(1, 1201)]})
+    context = {"tables": {"cases": frame}}
+    template = (
+        '{{ table(tables.cases, "tbl-cases", "The programmes", columns={"case_id": "ID"}, '
+        'max_rows=%s, full="data/processed/aggregates/case_study_list.csv") }}\n'
+    )
+    lines = render(tmp_path, template % "100", context).strip().splitlines()
+    rows = [line for line in lines if line.startswith("| C")]
+    assert rows[0] == "| C0001 |" and rows[-1] == "| C0100 |" and len(rows) == 100
+    assert lines[-1] == (
+        ": The programmes (the first 100 of 1,200 rows; the whole table is in "
+        "`data/processed/aggregates/case_study_list.csv`) {#tbl-cases}"
+    )
+    # At or under the cap the table is whole and its caption unchanged.
+    lines = render(tmp_path, template % "1200", context).strip().splitlines()
+    assert len([line for line in lines if line.startswith("| C")]) == 1200
+    assert lines[-1] == ": The programmes {#tbl-cases}"
+
+
 def test_table_names_a_missing_column(tmp_path):
     context = {"tables": {"groups": pd.DataFrame({"n": [1]})}}
     with pytest.raises(text.TemplateProblem, match="no column share"):

@@ -381,12 +381,18 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
         caption: str,
         columns: Mapping[str, str] | Iterable[str] | None = None,
         formats: Mapping[str, str | Callable] | None = None,
+        max_rows: int | None = None,
+        full: str = "",
     ) -> str:
         """A pipe table with a Quarto caption ``: caption {#tbl-x}``.
 
         ``columns`` picks and orders columns (a mapping gives their headers, else the
         contract label); ``formats`` maps a column to a filter name (``pct``, ``num``) or a
         function. Text cells are escaped (``md``); numbers are right-aligned.
+
+        ``max_rows`` caps a table that grows with the data (annex lists: 3,000 programmes
+        would be a hundred pages and minutes of PDF layout): only the first rows are shown
+        and the caption says how many of how many, and where the whole table is (``full``).
         """
         if not str(id).startswith("tbl-"):
             raise jinja2.UndefinedError(f"table id '{id}' must start with 'tbl-'")
@@ -415,6 +421,11 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
             "| " + " | ".join(md(h) for h in headers.values()) + " |",
             "|" + "|".join("--:" if numeric[c] else ":--" for c in headers) + "|",
         ]
+        n_rows = len(frame)
+        if max_rows is not None and n_rows > max_rows:
+            frame = frame.head(max_rows)
+            where = f"; the whole table is in `{full}`" if full else ""
+            caption = f"{caption} (the first {num(max_rows)} of {num(n_rows)} rows{where})"
         for _, row in frame.iterrows():
             cells = [_cell(row[c], formatters[c]) for c in headers]
             lines.append("| " + " | ".join(cells) + " |")
