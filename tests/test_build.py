@@ -240,3 +240,23 @@ def test_build_outside_the_project_says_where_to_run_it(tmp_path):
     assert result.returncode == 1
     assert "is not the project folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_dry_run_shows_the_table_of_jobs_once_and_no_file_lists():
+    output = (
+        "Job stats:\njob      count\n-----  -----\nmake_figures  1\ntotal  1\n\n"
+        "[Sat Nov 28 14:22:26 2026]\nrule make_figures:\n    input: a.csv, b.csv\n"
+        "    output: c.svg\n\nJob stats:\njob      count\ntotal  1\n\n"
+        "This was a dry-run (flag -n). The order of jobs does not reflect the order.\n"
+    )
+    show = ProgressFilter(dry_run=True)
+    shown = [line for raw in output.splitlines(True) for line in show(raw)]
+    assert shown == [
+        "Job stats:",
+        "job      count",
+        "-----  -----",
+        "make_figures  1",
+        "total  1",
+        "  make_figures",
+        "This was a dry-run (flag -n). The order of jobs does not reflect the order.",
+    ]

@@ -553,6 +553,7 @@ class ProgressFilter:
         self.dry_run = dry_run
         self._rule: str | None = None
         self._in_stats = False
+        self._stats_shown = False
 
     def __call__(self, line: str) -> list[str]:
         line = line.rstrip("\n")
@@ -572,12 +573,14 @@ class ProgressFilter:
         if _STEPS.match(line.strip()) or line.startswith("Nothing to be done"):
             shown.append(line.strip())
         if self.dry_run:
-            if line.startswith("Job stats:"):
-                self._in_stats = True
+            # The table of jobs, once (Snakemake prints it before and after the job list).
+            if line.startswith("Job stats:") and not self._stats_shown:
+                self._in_stats = self._stats_shown = True
             if self._in_stats:
-                shown.append(line)
-                if not line.strip() and len(shown) > 1:
+                if not line.strip():
                     self._in_stats = False
+                else:
+                    shown.append(line)
             elif line.startswith("This was a dry-run"):
                 shown.append(line)
         return shown
