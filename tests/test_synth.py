@@ -575,3 +575,17 @@ def test_cli_synth_needs_an_out_folder_and_a_scale(tmp_path):
     missing_scale = CliRunner().invoke(app, ["synth", "--out", str(tmp_path / "x")])
     assert missing_scale.exit_code == 2 and "--scale" in missing_scale.output
     assert "Traceback" not in missing_scale.output and not (tmp_path / "x").exists()
+
+
+def test_synthetic_quotes_name_no_organisation_where_the_file_has_no_organisation_column(
+    tmp_path,
+):
+    # A quote naming an organisation in a file without the organisation column cannot be
+    # anonymised: the personal-data guard then (rightly) stops the build of the 10x data.
+    synth.write_synthetic(tmp_path, 10, seed=1)
+    interviews = read_tables(tmp_path)["interviews"]
+    organisations = {text(o) for o in interviews["organisation"] if text(o)}
+    without = interviews[interviews["organisation"].map(text) == ""]
+    assert len(without) > 0  # partners in ASTP's style keep no organisation column
+    named = [q for q in without["quote"].map(text) if any(o in q for o in organisations)]
+    assert named == []
