@@ -123,6 +123,24 @@ def test_cells_are_parsed_by_the_kind_their_column_declares(table, column, text,
     assert parsed.value == value
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "text", "hint"),
+    [
+        (CASE_STUDIES, "provider_type", "kt asociation", "did you mean 'kt_association'?"),
+        (CASE_STUDIES, "delivery_mode", "blend", "did you mean 'blended'?"),
+        (INTERVIEWS, "preferred_formats", "workshop; mentorng", "did you mean 'mentoring'?"),
+        # Nothing close: no guess, the message lists what is allowed.
+        (CASE_STUDIES, "audience", "students", ""),
+    ],
+)
+def test_a_misspelt_choice_suggests_the_closest_allowed_value(table, column, text, hint):
+    parsed = parse_cell(table.column(column), text, TAXONOMY)
+    [(severity, message, given_hint)] = parsed.problems
+    assert severity == "error"
+    assert "is not one of" in message
+    assert given_hint == hint
+
+
 def test_the_preview_says_what_was_understood_and_marks_what_was_not(tmp_path):
     path = tmp_path / "UNIBO.csv"
     path.write_text(

@@ -254,6 +254,13 @@ def _choices(allowed: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> 
     return choices
 
 
+def _choice_hint(column: Column, text: str) -> str:
+    """'did you mean …?' for a value close to an allowed one (or one of its aliases)."""
+    choices = _choice_map(column)
+    close = difflib.get_close_matches(fold(text), list(choices), n=1, cutoff=0.75)
+    return f"did you mean '{choices[close[0]]}'?" if close else ""
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _NUMBER_WITH_UNIT = re.compile(r"^[+-]?\d+([.,]\d+)?\s*[^\d\s.,]+\.?$")
 
@@ -327,7 +334,8 @@ def parse_cell(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
             value = _choice_map(column).get(fold(text).replace(" ", ""))
         if value is None:
             allowed = ", ".join(column.allowed)
-            return Parsed(None, UNKNOWN, [("error", f"'{text}' is not one of {allowed}", "")])
+            hint = _choice_hint(column, text)
+            return Parsed(None, UNKNOWN, [("error", f"'{text}' is not one of {allowed}", hint)])
         return Parsed(value, value)
     if kind in ("multi", "skills"):
         return _parse_list(column, text, taxonomy)
@@ -468,7 +476,10 @@ def _parse_list(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
         else:
             value = choices.get(fold(piece)) or choices.get(fold(piece).replace(" ", ""))
             if value is None:
-                hint = "separate values with ';', not ','" if "," in piece else ""
+                if "," in piece:
+                    hint = "separate values with ';', not ','"
+                else:
+                    hint = _choice_hint(column, piece)
                 allowed = ", ".join(column.allowed)
                 problems.append(("error", f"'{piece}' is not one of {allowed}", hint))
         if value is None:
