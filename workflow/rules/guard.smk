@@ -22,5 +22,7 @@ rule check_personal_data:
         publish_dir=OUTPUT,
         scanned=[PROCESSED, BUILD, OUTPUT, LOGS],
         public=config["report"].get("consortium", []),
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/check_personal_data.py"

@@ -41,6 +41,8 @@ rule write_chapters:
         renderer=config["renderer"],
         raw_dir=RAW,
         version=REPORT_VERSION,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/write_chapters.py"
 
@@ -61,6 +63,8 @@ rule render_html:
         renderer=config["renderer"],
         report_dir=REPORT_DIR,
         build_dir=BUILD,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/render_html.py"
 
@@ -80,6 +84,8 @@ rule render_pdf:
         report_dir=REPORT_DIR,
         build_dir=BUILD,
         pdf_variant="pdf/ua-1",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/render_pdf.py"
 
@@ -102,5 +108,7 @@ rule render_archival_pdf:
         report_dir=REPORT_DIR,
         build_dir=BUILD,
         pdf_variant="pdf/a-3b",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/render_pdf.py"
