@@ -1,3 +1,3 @@
-"""ktreport: the pipeline that builds the KT SoftSkills Knowledge Transfer Skills Investigation Report."""
+"""ktreport: builds the KT SoftSkills Knowledge Transfer Skills Investigation Report."""
 
 __version__ = "0.1.0"

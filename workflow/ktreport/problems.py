@@ -16,9 +16,12 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    file: str  # path relative to the project root, e.g. data/raw/interviews/UNIBO.xlsx
-    row: int | None  # spreadsheet row number the partner sees (header row included); None: file-level
-    column: str | None  # contract column name (or the header the partner wrote), None: row/file-level
+    # Path relative to the project root, e.g. data/raw/interviews/UNIBO.xlsx.
+    file: str
+    # Spreadsheet row number the partner sees (the header row counts); None: the whole file.
+    row: int | None
+    # Contract column name (or the header the partner wrote); None: the whole row or file.
+    column: str | None
     message: str  # what is wrong, in plain words, naming the value
     hint: str = ""  # how to fix it
     severity: Severity = "error"
