@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from project_builds import (
     HTML,
     PDF,
@@ -316,3 +318,45 @@ def test_quotes_are_anonymised_and_personal_values_are_in_no_output(tmp_path_fac
         # The per-file parts keep what the partner typed for their validation report.
         if not shown.startswith("data/processed/parts/"):
             assert unconsented not in content, f"{shown} holds a quote given without consent"
+
+
+# ----------------------------------------------------------------- the index finds the same
+_INDEX_VALUES = [
+    privacy.PersonalValue("name", "raw.csv", 2, "Anna Rossi"),
+    privacy.PersonalValue("email", "raw.csv", 2, "anna.rossi@uni-x.example"),
+    privacy.PersonalValue("organisation", "raw.csv", 3, "Ufficio (Brevetti)"),
+    privacy.PersonalValue("organisation", "raw.csv", 4, "--**--"),  # no word character
+    privacy.PersonalValue("phone", "raw.csv", 2, "+39 051 209 9111"),
+    privacy.PersonalValue("phone", "raw.csv", 3, "0049 30 1234567"),
+]
+_INDEX_PIECES = [
+    "Anna Rossi", "anna  rossi", "Annarossi", "xAnna Rossi", "ANNA ROSSI.",
+    "anna.rossi@uni-x.example",
+    "Ufficio (Brevetti)", "ufficio brevetti", "--**--", "+39 051 209 9111", "051-209-9111",
+    "0512099111", "1051 209 9111", "0.0512099111", "(030) 123 4567", "30 1234567", "301234567",
+    "1 2 3 4 5 6 7", "2024-05-01", " ", "\n", ", ", "-", ".", "9", "é", "Rossi",
+]  # fmt: skip
+
+
+def _brute_force(text: str, needles) -> set[tuple[str, int]]:
+    plain = privacy.normalise(text)
+    found = set()
+    for needle in needles:
+        if needle.literal:
+            hit = needle.pattern.search(plain) is not None
+        else:
+            hit = any(
+                privacy._is_phone_match(m, needle.n_digits) for m in needle.pattern.finditer(text)
+            )
+        if hit:
+            found.add((needle.value.kind, needle.value.row))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_INDEX_PIECES), max_size=12))
+def test_indexed_scan_finds_exactly_what_trying_every_value_finds(pieces):
+    text = "".join(pieces)
+    needles = privacy._needles(_INDEX_VALUES, set())
+    leaks = privacy.scan_text(text, needles, "out.txt", privacy._NeedleIndex(needles))
+    assert {(leak.kind, leak.row) for leak in leaks} == _brute_force(text, needles)
