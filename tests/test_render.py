@@ -549,6 +549,48 @@ def test_long_tables_repeat_their_header_and_keep_rows_whole(tmp_path):
     assert numbers == list(range(1, 121))  # every row once: none split across pages
 
 
+def test_tables_get_the_column_widths_text_table_computed(built):
+    # pandoc runs with --columns=text.TABLE_LINE, so it uses table()'s dash counts.
+    for page in (built["html"], built["print_html"]):
+        table = re.search(r'<table id="tbl-groups">.*?</table>', page, re.S).group(0)
+        assert len(re.findall(r'<col style="width: \d+%" />', table)) == 3
+
+
+WIDE_TABLE = """# Case studies {#sec-cases}
+
+{% set rows = [] %}
+{% for i in range(1, 13) %}
+{% set _ = rows.append({"id": "NETVAL-C%02d" % i,
+    "programme": "Professional master's programme in intellectual property and technology transfer",
+    "provider": "University Network for Innovation and Technology Transfer (UNITT)",
+    "country": "United Kingdom", "delivery": "In person", "hours": 720, "n": 10,
+    "certificate": "yes", "best": "no"}) %}
+{% endfor %}
+{{ table(rows, "tbl-cases", "The programmes", columns={"id": "ID", "programme": "Programme",
+   "provider": "Provider", "country": "Country", "delivery": "Delivery", "hours": "Hours",
+   "n": "Skills", "certificate": "Certificate", "best": "Best practice"}) }}
+"""
+
+
+def test_a_wide_table_in_the_pdf_breaks_no_identifier_number_or_header(tmp_path):
+    chapters_dir = tmp_path / "chapters"
+    chapters_dir.mkdir()
+    (chapters_dir / "01-wide.md.j2").write_text(WIDE_TABLE, encoding="utf-8")
+    build_dir = tmp_path / "_build"
+    chapters, context = prepare(build_dir, chapters_dir=chapters_dir)
+    out = tmp_path / "wide.pdf"
+    render.render_pdf(chapters, out, context=context, report_dir=REPORT_DIR, build_dir=build_dir)
+    page = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    lines = [line.strip() for line in page.splitlines()]
+    # Every identifier whole (not "NETVAL-\nC01"), every number whole (not "72\n0").
+    assert len(re.findall(r"NETVAL-C\d\d", page)) == 12
+    assert len(re.findall(r"(?<!\d)720(?!\d)", page)) == 12
+    # Header words whole ("Sk/il/ls", "Cer-tifi-cate") and no word hyphenated in a cell.
+    for word in ("Skills", "Hours", "Certificate", "Delivery"):
+        assert re.search(rf"\b{word}\b", page), word
+    assert not [line for line in lines if re.search(r"[a-z]-$", line)]
+
+
 # --------------------------------------------------------------------------- fetcher
 def test_fetcher_allows_report_files_and_data_urls_only(tmp_path):
     fetcher = render.ReportFetcher(REPORT_DIR)

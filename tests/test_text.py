@@ -329,8 +329,8 @@ def test_table_writes_a_pipe_table_with_a_quarto_caption(tmp_path):
     )
     lines = output.strip().splitlines()
     assert lines[0] == "| Group | Interviews | Share |"
-    assert lines[1] == "|:--|--:|--:|"
-    assert lines[2] == f"| KT \\*experts\\* | 12 | 20{NBSP}% |"
+    assert re.fullmatch(r"\|:-+\|-+:\|-+:\|", lines[1])  # text left, numbers right
+    assert lines[2] == f"| KT \\*experts\\* | [12]{{.nowrap}} | [20{NBSP}%]{{.nowrap}} |"
     assert lines[-1] == ": Interviews by group {#tbl-groups}"
     rendered = pandoc_to_html(output)
     assert '<table id="tbl-groups">' in rendered and "KT *experts*" in rendered
@@ -344,16 +344,142 @@ def test_table_capped_by_max_rows_shows_the_first_rows_and_says_where_the_rest_i
         'max_rows=%s, full="data/processed/aggregates/case_study_list.csv") }}\n'
     )
     lines = render(tmp_path, template % "100", context).strip().splitlines()
-    rows = [line for line in lines if line.startswith("| C")]
-    assert rows[0] == "| C0001 |" and rows[-1] == "| C0100 |" and len(rows) == 100
+    rows = [line for line in lines if line.startswith("| [C")]
+    assert rows[0] == "| [C0001]{.nowrap} |" and rows[-1] == "| [C0100]{.nowrap} |"
+    assert len(rows) == 100
     assert lines[-1] == (
         ": The programmes (the first 100 of 1,200 rows; the whole table is in "
         "`data/processed/aggregates/case_study_list.csv`) {#tbl-cases}"
     )
     # At or under the cap the table is whole and its caption unchanged.
     lines = render(tmp_path, template % "1200", context).strip().splitlines()
-    assert len([line for line in lines if line.startswith("| C")]) == 1200
+    assert len([line for line in lines if line.startswith("| [C")]) == 1200
     assert lines[-1] == ": The programmes {#tbl-cases}"
+
+
+def dash_counts(separator: str) -> list[int]:
+    """The width pandoc reads from each segment of a pipe table's separator line."""
+    return [len(segment) for segment in separator.strip("|").split("|")]
+
+
+def col_widths(html_text: str) -> list[int]:
+    return [int(w) for w in re.findall(r'<col style="width: (\d+)%" />', html_text)]
+
+
+def test_table_column_widths_follow_the_longest_cell_of_each_column(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "case_id": ["ASTP-C01", "NETVAL-C07"],
+            "programme": ["Negotiation and Leadership", "KTI practitioner training"],
+            "skills": ["Communication; IP and patent management; Negotiation", "Negotiation"],
+        }
+    )
+    output = render(
+        tmp_path,
+        '{{ table(tables.cases, "tbl-cases", "Programmes", '
+        'columns={"case_id": "ID", "programme": "Programme", "skills": "Skills trained"}) }}\n',
+        {"tables": {"cases": frame}},
+    )
+    separator = output.splitlines()[1]
+    ids, programmes, skills = dash_counts(separator)
+    # The table fits the line: the columns share it in proportion to their longest cells
+    # (10, 26 and 52 characters, wide letters wider), each with its padding.
+    assert ids < programmes < skills
+    longest = [
+        text.text_width(cell) + text.CELL_PADDING
+        for cell in ("NETVAL-C07", "Negotiation and Leadership", frame["skills"][0])
+    ]
+    assert programmes / ids == pytest.approx(longest[1] / longest[0], rel=0.1)
+    assert skills / programmes == pytest.approx(longest[2] / longest[1], rel=0.1)
+    # The widths fill the line, and the separator is longer than pandoc's --columns, so
+    # pandoc uses the dash counts (render.py runs it with --columns=TABLE_LINE).
+    assert len(separator) > text.TABLE_LINE
+    widths = col_widths(pandoc_to_html(output))
+    assert len(widths) == 3 and widths[0] < widths[1] < widths[2]
+
+
+def test_a_table_wider_than_the_line_keeps_identifiers_and_numbers_whole(tmp_path):
+    # Long text in two columns: the identifier, the short word and the number columns get
+    # at least their longest cell (or header word), the text columns share the rest.
+    long_text = " ".join(["Technology transfer and innovation management seminar"] * 3)
+    frame = pd.DataFrame(
+        {
+            "case_id": ["UNIBO-C06", "UH-C01"],
+            "programme": [long_text, "Research-to-business training"],
+            "provider": [long_text, "Helsinki Innovation Services"],
+            "delivery": ["In person", "Online"],
+            "hours": [720, 12],
+            "n_skills": [10, 5],
+        }
+    )
+    headers = {
+        "case_id": "ID",
+        "programme": "Programme",
+        "provider": "Provider",
+        "delivery": "Delivery",
+        "hours": "Hours",
+        "n_skills": "Skills",
+    }
+    output = render(
+        tmp_path,
+        '{{ table(tables.cases, "tbl-cases", "Programmes", columns=columns) }}\n',
+        {"tables": {"cases": frame}, "columns": headers},
+    )
+    lines = output.splitlines()
+    widths = dict(zip(headers, dash_counts(lines[1]), strict=True))
+    assert widths["case_id"] >= text.text_width("UNIBO-C06") + text.CELL_PADDING
+    assert widths["hours"] >= text.text_width("Hours", bold=True) + text.CELL_PADDING
+    assert widths["n_skills"] >= text.text_width("Skills", bold=True) + text.CELL_PADDING
+    assert widths["delivery"] >= text.text_width("Delivery", bold=True) + text.CELL_PADDING
+    assert widths["programme"] > 2 * widths["case_id"]
+    assert sum(widths.values()) == pytest.approx(text.TABLE_LINE, abs=len(widths))
+    # Identifiers and numbers never break ("UNIBO-\nC06", "72\n0"); text wraps.
+    assert lines[2].startswith("| [UNIBO\\-C06]{.nowrap} | Technology transfer")
+    assert "| [720]{.nowrap} | [10]{.nowrap} |" in lines[2]
+    assert "[In person]" not in output  # two words: may wrap between them
+    assert ": Programmes {#tbl-cases}" in output  # fits at the normal size
+
+
+def test_a_table_whose_narrowest_columns_do_not_fit_is_set_dense(tmp_path):
+    frame = pd.DataFrame({f"c{i}": [f"Commercialisation{i}"] for i in range(8)})
+    output = render(
+        tmp_path,
+        '{{ table(tables.wide, "tbl-wide", "Eight long words") }}\n',
+        {"tables": {"wide": frame}},
+    )
+    assert output.rstrip().endswith(": Eight long words {#tbl-wide .dense}")
+    assert sum(dash_counts(output.splitlines()[1])) >= text.DENSE_TABLE_LINE
+    assert '<table id="tbl-wide" class="dense">' in pandoc_to_html(output)
+
+
+def test_table_accepts_records_and_formats_names_as_code(tmp_path):
+    output = render(
+        tmp_path,
+        '{{ table([{"name": "case_id", "note": "Unique ID"}, {"name": "notes", "note": none}], '
+        '"tbl-columns", "Columns", columns={"name": "Column", "note": "Content"}, '
+        'formats={"name": "code"}) }}\n',
+        {},
+    )
+    rows = output.splitlines()[2:4]
+    assert rows == ["| [`case_id`]{.nowrap} | Unique ID |", "| [`notes`]{.nowrap} | – |"]
+    assert "<code>case_id</code>" in pandoc_to_html(output)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "shown"),
+    [
+        ('[41]{data-kf="n_interviews" title="n \\"all\\" {x}"}', "41"),
+        ("KT \\*experts\\* \\[draft\\]", "KT *experts* [draft]"),
+        ("[`case_id`]{.nowrap}", "case_id"),
+    ],
+)
+def test_visible_text_is_what_the_reader_sees_of_a_cell(markdown, shown):
+    assert text.visible_text(markdown) == shown
+
+
+def test_text_width_counts_wide_letters_wider_than_narrow_ones():
+    assert text.text_width("WWW") > text.text_width("www") > text.text_width("iii")
+    assert text.text_width("Skills", bold=True) > text.text_width("Skills")
 
 
 def test_table_names_a_missing_column(tmp_path):

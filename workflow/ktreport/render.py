@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ktreport import provenance
-from ktreport.text import CHAPTER_SUFFIX, md
+from ktreport.text import CHAPTER_SUFFIX, TABLE_LINE, md
 
 TEMPLATE = Path("templates") / "report.html"
 CROSSREF_FILTER = Path("assets") / "crossref.lua"
@@ -179,7 +179,9 @@ def pandoc_html(
         "--toc-depth=2",
         "--section-divs",
         "--wrap=none",
-        "--columns=1000",  # pipe tables: widths from the content, never from dashes
+        # A pipe table wider than a line gets the relative widths of its dash counts,
+        # which text.table() computes from the content (text.TABLE_LINE).
+        f"--columns={TABLE_LINE}",
         *inputs,
     ]
     started = time.perf_counter()

@@ -309,6 +309,14 @@ def md(text: Any) -> str:
     return "".join("\\" + c if c in _MARKDOWN_PUNCTUATION else c for c in collapsed)
 
 
+def code(text: Any) -> str:
+    """A name as inline code (a column or file name: ``case_id`` → `` `case_id` ``)."""
+    if _is_missing(text):
+        return MISSING
+    text = " ".join(str(text).split())
+    return f"`{text}`" if "`" not in text else md(text)
+
+
 def keep_source(function: Callable[[Any], str]) -> Callable[[Any], str]:
     """A text filter that, given a key figure, keeps its source span around the result."""
 
@@ -376,7 +384,7 @@ def _cell(value: Any, formatter: Callable[[Any], str] | None) -> str:
 
 def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
     def table(
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | Iterable[Mapping[str, Any]],
         id: str,  # noqa: A002 - the Quarto name of the table (tbl-…)
         caption: str,
         columns: Mapping[str, str] | Iterable[str] | None = None,
@@ -386,9 +394,11 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
     ) -> str:
         """A pipe table with a Quarto caption ``: caption {#tbl-x}``.
 
-        ``columns`` picks and orders columns (a mapping gives their headers, else the
-        contract label); ``formats`` maps a column to a filter name (``pct``, ``num``) or a
-        function. Text cells are escaped (``md``); numbers are right-aligned.
+        ``frame`` is a data frame or a list of records (mappings). ``columns`` picks and
+        orders columns (a mapping gives their headers, else the contract label); ``formats``
+        maps a column to a filter name (``pct``, ``num``, ``code``) or a function. Text cells
+        are escaped (``md``); numbers are right-aligned. Column widths follow the content
+        (``pipe_table``): identifiers and numbers never break.
 
         ``max_rows`` caps a table that grows with the data (annex lists: 3,000 programmes
         would be a hundred pages and minutes of PDF layout): only the first rows are shown
@@ -396,6 +406,8 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
         """
         if not str(id).startswith("tbl-"):
             raise jinja2.UndefinedError(f"table id '{id}' must start with 'tbl-'")
+        if not isinstance(frame, pd.DataFrame):
+            frame = pd.DataFrame.from_records(list(frame))
         if columns is None:
             columns = list(frame.columns)
         headers = (
@@ -413,25 +425,180 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
         for column in headers:
             spec = (formats or {}).get(column)
             formatters[column] = filters[spec] if isinstance(spec, str) else spec
-        numeric = {
-            c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        numeric = [
+            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
             for c in headers
-        }
-        lines = [
-            "| " + " | ".join(md(h) for h in headers.values()) + " |",
-            "|" + "|".join("--:" if numeric[c] else ":--" for c in headers) + "|",
         ]
         n_rows = len(frame)
         if max_rows is not None and n_rows > max_rows:
             frame = frame.head(max_rows)
             where = f"; the whole table is in `{full}`" if full else ""
             caption = f"{caption} (the first {num(max_rows)} of {num(n_rows)} rows{where})"
-        for _, row in frame.iterrows():
-            cells = [_cell(row[c], formatters[c]) for c in headers]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + f"\n\n: {caption} {{#{id}}}\n"
+        rows = [
+            [_cell(row[c], formatters[c]) for c in headers]
+            for row in frame.to_dict(orient="records")
+        ]
+        return pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id) + "\n"
 
     return table
+
+
+# --------------------------------------------------------------------------- table layout
+# Widths are measured in average characters: half an em of Liberation Sans (the PDF's font,
+# metric-compatible with Arial, the screen's). A line of the PDF holds 112 of them at the
+# tables' 8.5 pt on the 168 mm text width (the screen's reading column about as many), 127
+# at the 7.5 pt of a table too wide for that (class "dense", report.css).
+# Pandoc gives a pipe table's columns the relative widths of its separator's dash counts
+# when a line of the table is longer than --columns; ``ktreport.render`` runs pandoc with
+# --columns=TABLE_LINE and the separator written here is always longer, so every table
+# gets the widths computed here, in the HTML and in the PDF alike.
+TABLE_LINE = 112
+DENSE_TABLE_LINE = 127
+# A cell's left and right padding (0.65 em each side, report.css), plus one character
+# because pandoc rounds each relative width down to a whole percent.
+CELL_PADDING = 2.6 + 1
+_HALF_EM = 500  # thousandths of an em
+_BOLD = 1.06  # headers are bold: about 5 % wider
+# A text column whose every cell is one word of at most this many characters is a column
+# of identifiers or codes (ASTP-C01, FI, a hash): it never breaks ("ASTP-\nC01").
+NOWRAP_LONGEST = 16
+
+# Advance widths of Liberation Sans in thousandths of an em (other characters: 556).
+_GLYPH_WIDTHS = {
+    character: width
+    for width, characters in (
+        (191, "'"),
+        (222, "ijl\u2019"),
+        (260, "|"),
+        (278, "ftI!,./:;[\\] \u00a0"),
+        (333, "r()-`{}\u201c\u201d"),
+        (355, '"'),
+        (389, "*"),
+        (469, "^"),
+        (500, "cksvxyzJ\u00e7"),
+        (584, "+<=>~"),
+        (611, "FTZ"),
+        (667, "ABEKPSVXY&"),
+        (722, "wCDHNRU"),
+        (778, "GOQ"),
+        (833, "mM"),
+        (889, "%"),
+        (944, "W"),
+        (1000, "\u2014"),
+        (1015, "@"),
+    )
+    for character in characters
+}
+
+_SPAN_ATTRIBUTES = re.compile(r'\]\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}')
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)[\[\]`]")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def visible_text(markdown: str) -> str:
+    """What a reader sees of a table cell's Markdown (spans, escapes and backticks gone):
+    ``[41]{data-kf="n"}`` → "41", ``KT \\*experts\\*`` → "KT *experts*"."""
+    text = _SPAN_ATTRIBUTES.sub("]", markdown)
+    text = _UNESCAPED_BRACKET.sub("", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """The width of ``text`` in average characters (half an em of Liberation Sans)."""
+    width = sum(_GLYPH_WIDTHS.get(character, 556) for character in text) / _HALF_EM
+    return width * _BOLD if bold else width
+
+
+def _words(text: str) -> list[str]:
+    # Lines break at ordinary spaces only: a non-breaking space joins "63 %".
+    return [word for word in text.split(" ") if word]
+
+
+def column_extents(
+    headers: list[str], rows: list[list[str]], nowrap: list[bool]
+) -> tuple[list[float], list[float]]:
+    """Each column's narrowest and widest width in average characters (padding included):
+    its longest word (a ``nowrap`` column: its longest cell; a header: its longest word)
+    and its longest cell or header on one line. ``headers`` and ``rows`` are visible text."""
+    minimums, maximums = [], []
+    for index, header in enumerate(headers):
+        cells = [row[index] for row in rows]
+        longest_cell = max((text_width(cell) for cell in cells), default=0.0)
+        header_word = max((text_width(word, bold=True) for word in _words(header)), default=0.0)
+        if nowrap[index]:
+            least = longest_cell
+        else:
+            least = max((text_width(word) for cell in cells for word in _words(cell)), default=0.0)
+        minimums.append(max(least, header_word) + CELL_PADDING)
+        maximums.append(max(longest_cell, text_width(header, bold=True)) + CELL_PADDING)
+    return minimums, maximums
+
+
+def column_widths(minimums: list[float], maximums: list[float], line: int) -> list[int]:
+    """Each column's share of the line, in average characters, as a browser lays out a
+    table (but decided here, so that the HTML and the PDF agree).
+
+    If the widest widths all fit, the columns share the line in proportion to them; else
+    each column gets its narrowest width and the room left goes to the columns in
+    proportion to how much more they need. Widths are rounded up: they add up to at least
+    the line (more when even the narrowest widths do not fit).
+    """
+    if sum(maximums) <= line:
+        widths = [most * line / sum(maximums) for most in maximums]
+    else:
+        spare = line - sum(minimums)
+        stretch = [most - least for least, most in zip(minimums, maximums, strict=True)]
+        if spare <= 0 or sum(stretch) == 0:
+            widths = list(minimums)
+        else:
+            widths = [
+                least + spare * extra / sum(stretch)
+                for least, extra in zip(minimums, stretch, strict=True)
+            ]
+    # round() first: 3.0000000004 is 3, the same on every machine.
+    return [max(3, math.ceil(round(width, 6))) for width in widths]
+
+
+def _keeps_together(cells: list[str]) -> bool:
+    words = [cell for cell in cells if cell != MISSING]
+    return bool(words) and all(" " not in word and len(word) <= NOWRAP_LONGEST for word in words)
+
+
+def pipe_table(
+    headers: list[str],
+    rows: list[list[str]],
+    numeric: list[bool],
+    caption: str,
+    id: str,  # noqa: A002 - the table's label (tbl-…)
+) -> str:
+    """A pipe table with its caption from Markdown headers and cells.
+
+    Numbers are right-aligned; numeric and identifier columns stay on one line
+    (``[ASTP-C01]{.nowrap}``, styled by report.css); the separator's dash counts are the
+    widths of ``column_widths``, which pandoc turns into relative column widths. A table
+    whose narrowest widths do not fit the line is set smaller (``{#tbl-x .dense}``).
+    """
+    shown = [[visible_text(cell) for cell in row] for row in rows]
+    nowrap = [
+        is_number or _keeps_together([row[index] for row in shown])
+        for index, is_number in enumerate(numeric)
+    ]
+    minimums, maximums = column_extents([visible_text(h) for h in headers], shown, nowrap)
+    dense = sum(minimums) > TABLE_LINE
+    widths = column_widths(minimums, maximums, DENSE_TABLE_LINE if dense else TABLE_LINE)
+    separators = [
+        "-" * (width - 1) + ":" if is_number else ":" + "-" * (width - 1)
+        for width, is_number in zip(widths, numeric, strict=True)
+    ]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(separators) + "|"]
+    for row in rows:
+        cells = [
+            f"[{cell}]{{.nowrap}}" if keep and cell != MISSING else cell
+            for cell, keep in zip(row, nowrap, strict=True)
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    attributes = f"#{id} .dense" if dense else f"#{id}"
+    return "\n".join(lines) + f"\n\n: {caption} {{{attributes}}}"
 
 
 def build_information(build: Mapping[str, Any]) -> str:
@@ -443,20 +610,27 @@ def build_information(build: Mapping[str, Any]) -> str:
         f"- Date of the commit: {md(build.get('date', ''))}",
         f"- Data fingerprint (SHA-256 over all raw files): {md(build.get('data_fingerprint', ''))}",
         "",
-        "| File | Partner | Rows | SHA-256 (first 16 digits) |",
-        "|:--|:--|--:|:--|",
     ]
-    for entry in build.get("raw_files", []):
-        rows = entry.get("rows")
-        lines.append(
-            f"| {md(entry['path'])} | {md(entry.get('partner') or MISSING)} "
-            f"| {MISSING if rows is None else num(rows)} | {md(entry['sha256'][:16])} |"
-        )
-    lines += ["", ": Raw data files the report was built from {#tbl-build-files}", ""]
-    lines += ["| Tool | Version |", "|:--|:--|"]
-    for tool, version in sorted(build.get("tools", {}).items()):
-        lines.append(f"| {md(tool)} | {md(version or 'not available')} |")
-    lines += ["", ": Software that built the report {#tbl-build-tools}", ""]
+    files = [
+        [
+            md(entry["path"]),
+            md(entry.get("partner") or MISSING),
+            MISSING if entry.get("rows") is None else num(entry["rows"]),
+            md(entry["sha256"][:16]),
+        ]
+        for entry in build.get("raw_files", [])
+    ]
+    headers = ["File", "Partner", "Rows", "SHA-256 (first 16 digits)"]
+    caption = "Raw data files the report was built from"
+    lines += [pipe_table(headers, files, [False, False, True, False], caption, "tbl-build-files")]
+    lines.append("")
+    tools = [
+        [md(tool), md(version or "not available")]
+        for tool, version in sorted(build.get("tools", {}).items())
+    ]
+    caption = "Software that built the report"
+    lines += [pipe_table(["Tool", "Version"], tools, [False, False], caption, "tbl-build-tools")]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -469,6 +643,7 @@ FILTERS: dict[str, Callable] = {
     "plural": plural,
     "join_list": join_list,
     "md": md,
+    "code": code,
     "label": keep_source(contract.label),
 }
 
