@@ -17,12 +17,12 @@ rule check_personal_data:
         PERSONAL_DATA_CHECK,
     log:
         LOGS / "check_personal_data.log",
+    conda:
+        "../../environment.yml"
     params:
         raw_dir=RAW,
         publish_dir=OUTPUT,
         scanned=[PROCESSED, BUILD, OUTPUT, LOGS],
         public=config["report"].get("consortium", []),
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/check_personal_data.py"

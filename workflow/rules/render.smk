@@ -35,14 +35,14 @@ rule write_chapters:
         context=RENDER_CONTEXT,
     log:
         LOGS / "write_chapters.log",
+    conda:
+        "../../environment.yml"
     params:
         report=config["report"],
         sample_data=config["sample_data"],
         renderer=config["renderer"],
         raw_dir=RAW,
         version=REPORT_VERSION,
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/write_chapters.py"
 
@@ -59,12 +59,12 @@ rule render_html:
         REPORT_HTML,
     log:
         LOGS / "render_html.log",
+    conda:
+        "../../environment.yml"
     params:
         renderer=config["renderer"],
         report_dir=REPORT_DIR,
         build_dir=BUILD,
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/render_html.py"
 
@@ -80,12 +80,12 @@ rule render_pdf:
         REPORT_PDF,
     log:
         LOGS / "render_pdf.log",
+    conda:
+        "../../environment.yml"
     params:
         report_dir=REPORT_DIR,
         build_dir=BUILD,
         pdf_variant="pdf/ua-1",
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/render_pdf.py"
 
@@ -104,11 +104,11 @@ rule render_archival_pdf:
         REPORT_PDFA,
     log:
         LOGS / "render_archival_pdf.log",
+    conda:
+        "../../environment.yml"
     params:
         report_dir=REPORT_DIR,
         build_dir=BUILD,
         pdf_variant="pdf/a-3b",
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/render_pdf.py"
