@@ -591,6 +591,46 @@ def test_a_wide_table_in_the_pdf_breaks_no_identifier_number_or_header(tmp_path)
     assert not [line for line in lines if re.search(r"[a-z]-$", line)]
 
 
+AUTHORS_NOTE = """# Findings {#sec-findings}
+
+A finding.
+
+::: {.authors-note}
+**Authors: refine.** Add the policy context.
+:::
+"""
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed here")
+def test_an_authors_note_is_a_visible_amber_box_in_the_pdf(tmp_path):
+    from PIL import Image
+
+    chapters_dir = tmp_path / "chapters"
+    chapters_dir.mkdir()
+    (chapters_dir / "01-note.md.j2").write_text(AUTHORS_NOTE, encoding="utf-8")
+    build_dir = tmp_path / "_build"
+    chapters, context = prepare(build_dir, chapters_dir=chapters_dir)
+    out = tmp_path / "note.pdf"
+    render.render_pdf(chapters, out, context=context, report_dir=REPORT_DIR, build_dir=build_dir)
+    reader = PdfReader(out)
+    number = next(i for i, p in enumerate(reader.pages, 1) if "policy context" in p.extract_text())
+    assert "AUTHORS: REFINE." in reader.pages[number - 1].extract_text()  # a label, in capitals
+    png = tmp_path / "page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-f", str(number), "-l", str(number), out, png],
+        check=True,
+    )
+    colours = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB").getcolors(1 << 16)
+    present = {rgb for _, rgb in colours}
+
+    def near(target: tuple[int, int, int]) -> bool:
+        distances = (max(abs(a - b) for a, b in zip(rgb, target, strict=True)) for rgb in present)
+        return min(distances) <= 6
+
+    assert near((0xFF, 0xF8, 0xE1))  # the light amber background
+    assert near((0x9A, 0x67, 0x00))  # the amber left border
+
+
 # --------------------------------------------------------------------------- fetcher
 def test_fetcher_allows_report_files_and_data_urls_only(tmp_path):
     fetcher = render.ReportFetcher(REPORT_DIR)
