@@ -99,6 +99,10 @@ def test_supply_demand_labels_the_training_gap_corner(specs):
         a for a in figure.layout.annotations if a.text == "1" and a.x == 0.25 and a.y == 0.3333
     ]
     assert len(numbered) == 1
+    # One dashed line at each mean, which passes behind the point labels.
+    dashed = [s for s in figure.layout.shapes if s.type == "line" and s.line.dash == "dash"]
+    assert sorted((s.x0 == s.x1, s.y0 == s.y1) for s in dashed) == [(False, True), (True, False)]
+    assert numbered[0].bgcolor.startswith("rgba(255,255,255")
 
 
 def test_without_ratings_the_borich_figure_says_so(tmp_path):

@@ -836,6 +836,10 @@ def _supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict
             arrowwidth=0.8,
             arrowcolor="#777777",
             standoff=4,
+            # A label next to a mean line ("5", "6" in the sample) stays legible: the
+            # dashes pass behind it.
+            bgcolor="rgba(255,255,255,0.85)",
+            borderpad=1,
             font={"size": 10, "color": "#222222"},
         )
     # The key: plain lines only (WeasyPrint drops the text that follows a bold part of a
