@@ -25,6 +25,7 @@ and row), never the value itself, so the message can be shown and logged safely.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -158,9 +159,18 @@ def public_names(raw_dir: Path, extra: Iterable[str] = ()) -> set[str]:
 class _Needle:
     value: PersonalValue
     literal: str  # a fast substring test before the regular expression ("" for phones)
-    pattern: re.Pattern[str]
+    source: str  # the regular expression
     n_digits: int = 0  # phones: digits of the number searched
     digits: str = ""  # phones: the number searched, digits only
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: most values are never tried on any file (the index rules
+        them out), and compiling all 38,000 patterns of 100x the sample took 8 s."""
+        return _compile(self.source)
+
+
+_compile = functools.cache(re.compile)
 
 
 def _phone_variants(text: str) -> list[str]:
@@ -200,15 +210,14 @@ def _needles(values: Iterable[PersonalValue], exempt: set[str]) -> list[_Needle]
                 separated = _PHONE_SEPARATORS.join(variant)
                 # Not inside a longer number, nor the decimals of one ("0.0512099111"; a comma
                 # may separate CSV fields, so "1,0512099111" is searched).
-                pattern = re.compile(r"(?<!\d)(?<!\d\.)" + separated + r"(?!\d)")
-                needles.append(_Needle(value, "", pattern, len(variant), variant))
+                source = r"(?<!\d)(?<!\d\.)" + separated + r"(?!\d)"
+                needles.append(_Needle(value, "", source, len(variant), variant))
             continue
         text = normalise(value.value)
         shortest = MIN_QUOTE_CHARS if value.kind == "quote" else MIN_VALUE_CHARS
         if len(text) < shortest or text in exempt:
             continue
-        pattern = re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)")
-        needles.append(_Needle(value, text, pattern))
+        needles.append(_Needle(value, text, r"(?<!\w)" + re.escape(text) + r"(?!\w)"))
     return needles
 
 
@@ -474,29 +483,38 @@ class _NeedleIndex:
     """
 
     def __init__(self, needles: Sequence[_Needle]):
-        self.by_word: dict[str, list[_Needle]] = {}
-        self.always: list[_Needle] = []  # values without a word character
-        self.phones: list[_Needle] = []
+        # Needles with the same pattern (equal values of many interviewees) are tried once
+        # per file: at 100x the sample 21,800 values have far fewer distinct patterns.
+        self.groups: dict[str, list[_Needle]] = {}
         for needle in needles:
+            self.groups.setdefault(needle.source, []).append(needle)
+        self.by_word: dict[str, list[str]] = {}
+        self.words: dict[str, frozenset[str]] = {}
+        self.always: list[str] = []  # values without a word character
+        self.phones: list[str] = []
+        for pattern, group in self.groups.items():
+            needle = group[0]
             if not needle.literal:
-                self.phones.append(needle)
+                self.phones.append(pattern)
                 continue
             words = _WORD.findall(needle.literal)
+            self.words[pattern] = frozenset(words)
             if words:
-                self.by_word.setdefault(max(words, key=len), []).append(needle)
+                self.by_word.setdefault(max(words, key=len), []).append(pattern)
             else:
-                self.always.append(needle)
-        self.phone_lengths = sorted({len(n.digits) for n in self.phones})
+                self.always.append(pattern)
+        self.phone_lengths = sorted({len(self.groups[p][0].digits) for p in self.phones})
 
-    def candidates(self, text: str, plain: str) -> list[_Needle]:
+    def candidates(self, text: str, plain: str) -> list[list[_Needle]]:
+        """Groups of needles (one pattern each) that the text may contain."""
         words = set(_WORD.findall(plain))
         found = list(self.always)
         for word in words & self.by_word.keys():
-            found.extend(n for n in self.by_word[word] if set(_WORD.findall(n.literal)) <= words)
+            found.extend(p for p in self.by_word[word] if self.words[p] <= words)
         if self.phones:
             numbers = self._digit_substrings(text)
-            found.extend(n for n in self.phones if n.digits in numbers)
-        return found
+            found.extend(p for p in self.phones if self.groups[p][0].digits in numbers)
+        return [self.groups[p] for p in found]
 
     def _digit_substrings(self, text: str) -> set[str]:
         shortest = self.phone_lengths[0]
@@ -517,15 +535,15 @@ def scan_text(
     needles indexed (built once for many files)."""
     plain = normalise(text)
     leaks = []
-    for needle in (index or _NeedleIndex(needles)).candidates(text, plain):
+    for group in (index or _NeedleIndex(needles)).candidates(text, plain):
+        needle = group[0]
         if needle.literal:
             found = needle.literal in plain and needle.pattern.search(plain) is not None
         else:
             matches = needle.pattern.finditer(text)
             found = any(_is_phone_match(m, needle.n_digits) for m in matches)
         if found:
-            value = needle.value
-            leaks.append(Leak(shown, value.kind, value.source, value.row))
+            leaks.extend(Leak(shown, n.value.kind, n.value.source, n.value.row) for n in group)
     return sorted(set(leaks))
 
 
