@@ -151,7 +151,8 @@ def test_md_stops_markdown_structure_and_citations():
     )
 )
 def test_md_renders_any_partner_text_exactly_as_typed(value):
-    expected = " ".join(value.split())
+    # Runs of ordinary white space collapse (as in HTML); other spaces stay as typed.
+    expected = re.sub(r"[ \t\n\r\f\v]+", " ", value).strip(" ")
     output = pandoc_to_html(text.md(value))
     shown = html.unescape(re.sub(r"</?p>", "", output)).strip()
     assert shown == expected
@@ -159,6 +160,14 @@ def test_md_renders_any_partner_text_exactly_as_typed(value):
 
 def test_md_collapses_line_breaks():
     assert "\n" not in text.md("first line\nsecond line\r\nthird")
+
+
+def test_a_percentage_keeps_its_no_break_space_through_md_and_its_source_span():
+    # "83 %" must not break between the number and the sign at the end of a line.
+    assert text.md(f"83{NBSP}%") == f"83{NBSP}\\%"
+    share = text.KeyFigure(name="share_soft", value=0.83, unit="share")
+    assert f"[83{NBSP}\\%]" in str(share)
+    assert f"83{NBSP}%" in pandoc_to_html(str(share))
 
 
 # --------------------------------------------------------------------------- key figures

@@ -37,6 +37,7 @@ MISSING = "–"  # what a table cell shows for a missing value (en dash)
 # Characters Pandoc's Markdown reader may interpret; every one is backslash-escapable
 # (extension all_symbols_escapable, on in pandoc and Quarto Markdown).
 _MARKDOWN_PUNCTUATION = frozenset(string.punctuation)
+_WHITE_SPACE = re.compile(r"[ \t\n\r\f\v\u2028\u2029\x85]+")
 
 
 class TemplateProblem(Exception):
@@ -305,7 +306,9 @@ def md(text: Any) -> str:
         return str(text)  # already escaped, inside its source span
     if _is_missing(text):
         return ""
-    collapsed = " ".join(str(text).split())
+    # Only ordinary white space collapses: a no-break space ("83 %") keeps its number
+    # and unit on one line (str.split() would turn it into a breakable space).
+    collapsed = _WHITE_SPACE.sub(" ", str(text)).strip(" ")
     return "".join("\\" + c if c in _MARKDOWN_PUNCTUATION else c for c in collapsed)
 
 
