@@ -552,7 +552,7 @@ def test_long_tables_repeat_their_header_and_keep_rows_whole(tmp_path):
 def test_tables_get_the_column_widths_text_table_computed(built):
     # pandoc runs with --columns=text.TABLE_LINE, so it uses table()'s dash counts.
     for page in (built["html"], built["print_html"]):
-        table = re.search(r'<table id="tbl-groups">.*?</table>', page, re.S).group(0)
+        table = re.search(r'<table id="tbl-groups"[^>]*>.*?</table>', page, re.S).group(0)
         assert len(re.findall(r'<col style="width: \d+%" />', table)) == 3
 
 
@@ -589,6 +589,40 @@ def test_a_wide_table_in_the_pdf_breaks_no_identifier_number_or_header(tmp_path)
     for word in ("Skills", "Hours", "Certificate", "Delivery"):
         assert re.search(rf"\b{word}\b", page), word
     assert not [line for line in lines if re.search(r"[a-z]-$", line)]
+
+
+SHORT_TABLES = """# Short tables {#sec-short}
+
+{% for t in range(1, 9) %}
+Table {{ t }} follows.
+
+{% set rows = [] %}
+{% for r in range(1, 13) %}
+{% set _ = rows.append({"row": "Table %d row %02d" % (t, r), "n": r}) %}
+{% endfor %}
+{{ table(rows, "tbl-short-%d" % t, "Short table %d" % t) }}
+
+{% endfor %}
+"""
+
+
+def test_a_short_table_is_never_split_across_pages(tmp_path):
+    # Eight 12-row tables run over several pages: without keep-together some would
+    # break across a page boundary; with it each one is whole on one page.
+    chapters_dir = tmp_path / "chapters"
+    chapters_dir.mkdir()
+    (chapters_dir / "01-short.md.j2").write_text(SHORT_TABLES, encoding="utf-8")
+    build_dir = tmp_path / "_build"
+    chapters, context = prepare(build_dir, chapters_dir=chapters_dir)
+    out = tmp_path / "short.pdf"
+    render.render_pdf(chapters, out, context=context, report_dir=REPORT_DIR, build_dir=build_dir)
+    pages_of = {}
+    for number, page in enumerate(PdfReader(out).pages, 1):
+        for table in re.findall(r"Table (\d) row \d\d", page.extract_text()):
+            pages_of.setdefault(table, set()).add(number)
+    assert sorted(pages_of) == [str(t) for t in range(1, 9)]
+    assert len({min(p) for p in pages_of.values()}) > 1  # the tables do span pages
+    assert all(len(p) == 1 for p in pages_of.values()), pages_of
 
 
 AUTHORS_NOTE = """# Findings {#sec-findings}

@@ -340,9 +340,11 @@ def test_table_writes_a_pipe_table_with_a_quarto_caption(tmp_path):
     assert lines[0] == "| Group | Interviews | Share |"
     assert re.fullmatch(r"\|:-+\|-+:\|-+:\|", lines[1])  # text left, numbers right
     assert lines[2] == f"| KT \\*experts\\* | [12]{{.nowrap}} | [20{NBSP}%]{{.nowrap}} |"
-    assert lines[-1] == ": Interviews by group {#tbl-groups}"
+    assert lines[-1] == ": Interviews by group {#tbl-groups .keep-together}"
     rendered = pandoc_to_html(output)
-    assert '<table id="tbl-groups">' in rendered and "KT *experts*" in rendered
+    assert (
+        '<table id="tbl-groups" class="keep-together">' in rendered and "KT *experts*" in rendered
+    )
 
 
 def test_table_capped_by_max_rows_shows_the_first_rows_and_says_where_the_rest_is(tmp_path):
@@ -446,7 +448,7 @@ def test_a_table_wider_than_the_line_keeps_identifiers_and_numbers_whole(tmp_pat
     assert lines[2].startswith("| [UNIBO\\-C06]{.nowrap} | Technology transfer")
     assert "| [720]{.nowrap} | [10]{.nowrap} |" in lines[2]
     assert "[In person]" not in output  # two words: may wrap between them
-    assert ": Programmes {#tbl-cases}" in output  # fits at the normal size
+    assert ": Programmes {#tbl-cases .keep-together}" in output  # normal size, not .dense
 
 
 def test_a_table_whose_narrowest_columns_do_not_fit_is_set_dense(tmp_path):
@@ -456,9 +458,18 @@ def test_a_table_whose_narrowest_columns_do_not_fit_is_set_dense(tmp_path):
         '{{ table(tables.wide, "tbl-wide", "Eight long words") }}\n',
         {"tables": {"wide": frame}},
     )
-    assert output.rstrip().endswith(": Eight long words {#tbl-wide .dense}")
+    assert output.rstrip().endswith(": Eight long words {#tbl-wide .dense .keep-together}")
     assert sum(dash_counts(output.splitlines()[1])) >= text.DENSE_TABLE_LINE
-    assert '<table id="tbl-wide" class="dense">' in pandoc_to_html(output)
+    assert '<table id="tbl-wide" class="dense keep-together">' in pandoc_to_html(output)
+
+
+def test_only_a_short_table_is_kept_on_one_page(tmp_path):
+    template = '{{ table(tables.rows.head(%d), "tbl-rows", "Rows") }}\n'
+    context = {"tables": {"rows": pd.DataFrame({"n": range(30)})}}
+    short = render(tmp_path, template % text.KEEP_TOGETHER_ROWS, context)
+    assert short.rstrip().endswith("{#tbl-rows .keep-together}")
+    long = render(tmp_path, template % (text.KEEP_TOGETHER_ROWS + 1), context)
+    assert long.rstrip().endswith("{#tbl-rows}")
 
 
 def test_table_accepts_records_and_formats_names_as_code(tmp_path):

@@ -465,6 +465,9 @@ _BOLD = 1.06  # headers are bold: about 5 % wider
 # A text column whose every cell is one word of at most this many characters is a column
 # of identifiers or codes (ASTP-C01, FI, a hash): it never breaks ("ASTP-\nC01").
 NOWRAP_LONGEST = 16
+# A table of at most this many rows is not split across pages (paged.css): "3 rows, then
+# the rest overleaf" is harder to read than a table moved whole to the next page.
+KEEP_TOGETHER_ROWS = 20
 
 # Advance widths of Liberation Sans in thousandths of an em (other characters: 556).
 _GLYPH_WIDTHS = {
@@ -579,7 +582,8 @@ def pipe_table(
     Numbers are right-aligned; numeric and identifier columns stay on one line
     (``[ASTP-C01]{.nowrap}``, styled by report.css); the separator's dash counts are the
     widths of ``column_widths``, which pandoc turns into relative column widths. A table
-    whose narrowest widths do not fit the line is set smaller (``{#tbl-x .dense}``).
+    whose narrowest widths do not fit the line is set smaller (``{#tbl-x .dense}``); a
+    short one is never split across pages (``.keep-together``).
     """
     shown = [[visible_text(cell) for cell in row] for row in rows]
     nowrap = [
@@ -600,7 +604,8 @@ def pipe_table(
             for cell, keep in zip(row, nowrap, strict=True)
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    attributes = f"#{id} .dense" if dense else f"#{id}"
+    classes = [".dense"] * dense + [".keep-together"] * (len(rows) <= KEEP_TOGETHER_ROWS)
+    attributes = " ".join([f"#{id}", *classes])
     return "\n".join(lines) + f"\n\n: {caption} {{{attributes}}}"
 
 
