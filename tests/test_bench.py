@@ -259,6 +259,18 @@ def test_summary_ratios_and_targets_met_or_missed():
     assert summary["targets_missed"] == len(met) - sum(met)
 
 
+def test_summary_gives_cpu_ratios_with_the_floor_child_cpu():
+    measurements = [
+        Measurement(1, "cold_build", 30.0, 300.0, cpu_seconds=40.0),
+        Measurement(1, "prose_rebuild", 12.0, 300.0, cpu_seconds=15.0),
+        Measurement(1, "floor", 10.0, detail={"cpu_seconds_child": 20.0}),
+    ]
+    ratios = bench.summarise(measurements)["ratios"]["sample"]
+    assert ratios["cold_over_floor_cpu"] == 2.0
+    assert ratios["prose_over_floor_cpu"] == 0.75
+    assert ratios["noop_over_dry_run"] is None  # not measured: no ratio
+
+
 def test_summary_without_scale_100_says_not_measured_instead_of_guessing():
     summary = bench.summarise(_measurements(30.0, None))
     assert _target(summary, "scale-100")["met"] is None

@@ -71,12 +71,14 @@ class BenchProblem(Exception):
 # --------------------------------------------------------------------------- values
 @dataclass(frozen=True)
 class Run:
-    """One finished command: wall time, exit code, peak RSS of its process tree, output."""
+    """One finished command: wall time, exit code, peak RSS of its process tree, output, and
+    the CPU time (user + system) of the command and every descendant it waited for."""
 
     seconds: float
     returncode: int
     peak_rss_mib: float
     output: str
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,15 @@ class Measurement:
     seconds: float | None = None
     peak_rss_mib: float | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    cpu_seconds: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {"scale": self.scale, "data": scale_label(self.scale)}
         record["measure"] = self.measure
         if self.seconds is not None:
             record["seconds"] = round(self.seconds, 3)
+        if self.cpu_seconds is not None:
+            record["cpu_seconds"] = round(self.cpu_seconds, 3)
         if self.peak_rss_mib is not None:
             record["peak_rss_mib"] = round(self.peak_rss_mib, 1)
         record.update(self.detail)
@@ -153,7 +158,8 @@ def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | 
         capture.seek(0)
         output = capture.read().decode("utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux.
-    return Run(seconds, process.returncode, usage.ru_maxrss / 1024, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, process.returncode, usage.ru_maxrss / 1024, output, cpu)
 
 
 _JOB_START = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):\s*$")
@@ -465,6 +471,7 @@ def bench_scale(
             seconds=run.seconds if run else seconds,
             peak_rss_mib=run.peak_rss_mib if run else peak_rss_mib,
             detail={**detail, "load_before": load} if load is not None else detail,
+            cpu_seconds=run.cpu_seconds if run else None,
         )
         measurements.append(m)
         emit(m)
@@ -602,6 +609,8 @@ def bench_scale(
             "floor",
             seconds=sum(floor.values()),
             load=floor_load,
+            # The whole child: the engines and its Python start-up (so the CPU floor is high).
+            cpu_seconds_child=round(floor_run.cpu_seconds, 3),
             **{k: round(v, 3) for k, v in sorted(floor.items())},
         )
         largest = max(
@@ -621,6 +630,13 @@ def _seconds(measurements: Sequence[Measurement], scale: int, measure: str) -> f
     for m in measurements:
         if m.scale == scale and m.measure == measure:
             return m.peak_rss_mib if measure == "peak_rss" else m.seconds
+    return None
+
+
+def _cpu(measurements: Sequence[Measurement], scale: int, measure: str) -> float | None:
+    for m in measurements:
+        if m.scale == scale and m.measure == measure:
+            return m.cpu_seconds if m.cpu_seconds is not None else m.detail.get("cpu_seconds_child")
     return None
 
 
@@ -651,6 +667,13 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
                 _seconds(measurements, scale, "noop_ktreport_build"),
                 _seconds(measurements, scale, "dry_run"),
             ),
+            # CPU time is steadier than wall time when other work shares the machine.
+            "cold_over_floor_cpu": _ratio(
+                _cpu(measurements, scale, "cold_build"), _cpu(measurements, scale, "floor")
+            ),
+            "prose_over_floor_cpu": _ratio(
+                _cpu(measurements, scale, "prose_rebuild"), _cpu(measurements, scale, "floor")
+            ),
         }
     largest = _LARGEST_SCALE if _LARGEST_SCALE in scales else None
     values: dict[str, float | None] = {
@@ -658,7 +681,9 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
             _seconds(measurements, _LARGEST_SCALE, "cold_build"),
             _seconds(measurements, SAMPLE_SCALE, "cold_build"),
         ),
-        "peak_rss_mib_scale_100": _seconds(measurements, largest, "peak_rss") if largest else None,
+        "peak_rss_mib_scale_100": _round(_seconds(measurements, largest, "peak_rss"))
+        if largest
+        else None,
         "validate_sample_seconds": _round(_seconds(measurements, SAMPLE_SCALE, "validate")),
     }
     targets: list[dict[str, Any]] = []
