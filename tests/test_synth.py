@@ -169,7 +169,28 @@ def test_committed_sample_is_exactly_what_write_sample_writes(raw_dir, tmp_path)
     committed, written = sample_files(raw_dir), sample_files(tmp_path)
     assert sorted(written) == sorted(committed)
     changed = [name for name in committed if committed[name] != written[name]]
-    assert changed == [], "regenerate with: ktreport synth --sample --out data/raw --force"
+    details = [_zip_difference(committed[name], written[name]) for name in changed]
+    assert changed == [], (
+        f"regenerate with: ktreport synth --sample --out data/raw --force; {details}"
+    )
+
+
+def _zip_difference(old: bytes, new: bytes) -> str:
+    """Which members of two spreadsheet archives differ, and where (for a failing test)."""
+    if not (old.startswith(b"PK") and new.startswith(b"PK")):
+        return "not a zip archive"
+    with zipfile.ZipFile(io.BytesIO(old)) as a, zipfile.ZipFile(io.BytesIO(new)) as b:
+        names = sorted(set(a.namelist()) | set(b.namelist()))
+        out = []
+        for name in names:
+            x = a.read(name) if name in a.namelist() else b""
+            y = b.read(name) if name in b.namelist() else b""
+            if x != y:
+                at = next((i for i, (c, d) in enumerate(zip(x, y, strict=False)) if c != d), None)
+                at = min(len(x), len(y)) if at is None else at
+                window = slice(max(0, at - 60), at + 60)
+                out.append(f"{name}@{at}: {x[window]!r} vs {y[window]!r}")
+        return "; ".join(out) or "archives differ only in their zip headers"
 
 
 def test_write_sample_twice_gives_identical_bytes(tmp_path):
