@@ -9,6 +9,7 @@ KEY_FIGURES = PROCESSED / "key_figures.json"
 rule aggregate_tables:
     input:
         tables=PROCESSED_CSVS,
+        library=library_sources("aggregate"),
     output:
         tables=AGGREGATE_CSVS,
         key_figures=KEY_FIGURES,

@@ -34,3 +34,25 @@ def partner_file(wildcards):
     if key not in PARTNER_FILES:
         raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
     return PARTNER_FILES[key]
+
+
+LIBRARY = Path("workflow/ktreport")
+
+
+def library_sources(*modules):
+    """The library modules a rule runs, with every ktreport module they import (read from
+    the sources), so that a changed library re-runs exactly the steps that use it:
+    Snakemake itself only notices a change in the rule's own script."""
+    import re
+
+    pattern = re.compile(r"ktreport\.(\w+)|from ktreport import ([\w, ]+)")
+    seen, todo = set(), list(modules)
+    while todo:
+        name = todo.pop()
+        path = LIBRARY / f"{name}.py"
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        for dotted, listed in pattern.findall(path.read_text(encoding="utf-8")):
+            todo.extend([dotted] if dotted else [n.strip() for n in listed.split(",")])
+    return sorted(LIBRARY / f"{name}.py" for name in seen)

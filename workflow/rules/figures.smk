@@ -13,6 +13,7 @@ rule make_figures:
     input:
         tables=AGGREGATE_CSVS,
         key_figures=KEY_FIGURES,
+        library=library_sources("figures"),
     output:
         manifest=FIGURES_MANIFEST,
         svgs=FIGURE_SVGS,

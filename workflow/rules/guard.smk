@@ -13,6 +13,7 @@ rule check_personal_data:
     input:
         outputs=STAGED_OUTPUTS,
         raw=[RAW / PARTNERS_FILE, *RAW_PARTNER_FILES],
+        library=library_sources("privacy"),
     output:
         PERSONAL_DATA_CHECK,
     log:

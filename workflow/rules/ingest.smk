@@ -16,6 +16,7 @@ rule clean_partner_file:
     input:
         raw=partner_file,
         taxonomy=RAW / TAXONOMY_FILE,
+        library=library_sources("validate"),
     output:
         part=PARTS / "{table}" / "{partner}.json",
     log:
@@ -34,6 +35,7 @@ rule combine_tables:
         parts=PART_FILES,
         partners=RAW / PARTNERS_FILE,
         taxonomy=RAW / TAXONOMY_FILE,
+        library=library_sources("validate", "clean"),
     output:
         **{name: PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES},
         problems=PROBLEMS_CSV,

@@ -30,6 +30,7 @@ rule write_chapters:
         aggregates=AGGREGATE_CSVS,
         figures=FIGURES_MANIFEST,
         tables=PROCESSED_CSVS,
+        library=library_sources("text", "provenance", "dictionary"),
     output:
         chapters=CHAPTERS,
         context=RENDER_CONTEXT,
@@ -55,6 +56,7 @@ rule render_html:
         svgs=FIGURE_SVGS,
         jsons=FIGURE_JSONS,
         layout=REPORT_LAYOUT,
+        library=library_sources("render"),
     output:
         REPORT_HTML,
     log:
@@ -76,6 +78,7 @@ rule render_pdf:
         figures=FIGURES_MANIFEST,
         svgs=FIGURE_SVGS,
         layout=REPORT_LAYOUT,
+        library=library_sources("render"),
     output:
         REPORT_PDF,
     log:
@@ -100,6 +103,7 @@ rule render_archival_pdf:
         svgs=FIGURE_SVGS,
         layout=REPORT_LAYOUT,
         attachments=[*PROCESSED_CSVS, *AGGREGATE_CSVS, KEY_FIGURES],
+        library=library_sources("render"),
     output:
         REPORT_PDFA,
     log:

@@ -1,0 +1,59 @@
+"""A rebuild redoes what a change touches: a changed library module re-runs the steps that
+use it (Snakemake alone would only notice a change in a rule's own script)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from project_builds import built, copy_tree, environment
+
+pytestmark = pytest.mark.e2e
+
+
+def _planned_jobs(tree) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1", "--quiet", "rules"],
+        cwd=tree,
+        env=environment(tree),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(re.findall(r"^(\w+)\s+\d+\s*$", result.stdout, flags=re.M)) - {"total"}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    sample = built("sample", tmp_path_factory)
+    assert sample.ok, sample.explain()
+    return copy_tree(sample.tree, tmp_path_factory.mktemp("rebuild") / "project")
+
+
+def test_nothing_to_do_after_a_build(tree):
+    assert _planned_jobs(tree) == set()
+
+
+def test_a_changed_aggregation_module_reruns_aggregation_and_what_follows_only(tree):
+    module = tree / "workflow" / "ktreport" / "aggregate.py"
+    original = module.read_text(encoding="utf-8")
+    module.write_text(original + "\n# changed\n", encoding="utf-8")
+    try:
+        jobs = _planned_jobs(tree)
+    finally:
+        module.write_text(original, encoding="utf-8")
+    assert {"aggregate_tables", "make_figures", "write_chapters", "render_pdf"} <= jobs
+    assert "clean_partner_file" not in jobs and "combine_tables" not in jobs
+
+
+def test_a_changed_reader_recleans_every_partner_file(tree):
+    module = tree / "workflow" / "ktreport" / "readers.py"
+    original = module.read_text(encoding="utf-8")
+    module.write_text(original + "\n# changed\n", encoding="utf-8")
+    try:
+        jobs = _planned_jobs(tree)
+    finally:
+        module.write_text(original, encoding="utf-8")
+    assert {"clean_partner_file", "combine_tables", "check_personal_data"} <= jobs
