@@ -18,7 +18,7 @@ REPORT_LAYOUT = sorted(
         *(REPORT_DIR / "assets").rglob("*.*"),
     ]
 )
-REPORT_PDFA = OUTPUT / f"{REPORT_NAME}_archival.pdf"
+REPORT_PDFA = STAGING / f"{REPORT_NAME}_archival.pdf"
 # The version (git describe) is a parameter, so a new commit re-renders the title page.
 REPORT_VERSION = version(Path.cwd(), str(config["report"]["version"]))
 
