@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
@@ -476,8 +477,9 @@ class _NeedleIndex:
     sample (2,180 values, 196 files) matching every needle took 60 % of the guard's time.
 
     - text needles: each maximal word (``\\w+``) of the value is a maximal word of any text
-      the pattern ``(?<!\\w)value(?!\\w)`` matches, so a value is tried only when its
-      longest word is one of the text's words;
+      the pattern ``(?<!\\w)value(?!\\w)`` matches, and neighbouring words of the value are
+      neighbouring words of the text, so a value is tried only when its longest word is one
+      of the text's words, then only when all its words and pairs of neighbours are;
     - phones: the digits of a match are consecutive digits of one run of digits and
       separators, so a number is tried only when it is a substring of such a run's digits.
     """
@@ -490,6 +492,7 @@ class _NeedleIndex:
             self.groups.setdefault(needle.source, []).append(needle)
         self.by_word: dict[str, list[str]] = {}
         self.words: dict[str, frozenset[str]] = {}
+        self.pairs: dict[str, frozenset[tuple[str, str]]] = {}
         self.always: list[str] = []  # values without a word character
         self.phones: list[str] = []
         for pattern, group in self.groups.items():
@@ -499,6 +502,7 @@ class _NeedleIndex:
                 continue
             words = _WORD.findall(needle.literal)
             self.words[pattern] = frozenset(words)
+            self.pairs[pattern] = frozenset(pairwise(words))
             if words:
                 self.by_word.setdefault(max(words, key=len), []).append(pattern)
             else:
@@ -507,10 +511,20 @@ class _NeedleIndex:
 
     def candidates(self, text: str, plain: str) -> list[list[_Needle]]:
         """Groups of needles (one pattern each) that the text may contain."""
-        words = set(_WORD.findall(plain))
+        tokens = _WORD.findall(plain)
+        words = set(tokens)
+        pairs: set[tuple[str, str]] | None = None  # neighbouring words, made when needed
         found = list(self.always)
         for word in words & self.by_word.keys():
-            found.extend(p for p in self.by_word[word] if self.words[p] <= words)
+            for p in self.by_word[word]:
+                if not self.words[p] <= words:
+                    continue
+                if self.pairs[p]:
+                    if pairs is None:
+                        pairs = set(pairwise(tokens))
+                    if not self.pairs[p] <= pairs:
+                        continue
+                found.append(p)
         if self.phones:
             numbers = self._digit_substrings(text)
             found.extend(p for p in self.phones if self.groups[p][0].digits in numbers)
