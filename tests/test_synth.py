@@ -610,3 +610,12 @@ def test_synthetic_quotes_name_no_organisation_where_the_file_has_no_organisatio
     assert len(without) > 0  # partners in ASTP's style keep no organisation column
     named = [q for q in without["quote"].map(text) if any(o in q for o in organisations)]
     assert named == []
+
+
+def test_ods_bytes_do_not_depend_on_what_the_process_read_before(tmp_path, raw_dir):
+    """odfpy declares every namespace the process has met; reading another .ods first (as
+    other tests do) must not change the sample's bytes."""
+    pd.read_excel(raw_dir / "interviews" / "SOPU.ods", engine="odf")
+    synth.write_sample(tmp_path)
+    for name in ("interviews/SOPU.ods", "ratings/SOPU.ods"):
+        assert (tmp_path / name).read_bytes() == (raw_dir / name).read_bytes(), name

@@ -1299,6 +1299,12 @@ def _write_ods(
         element.addElement(P(text=text))
         return element
 
+    # odfpy keeps the namespaces it has seen in a class attribute shared by every element of
+    # the process, and declares all of them in each file it writes: start from none, so the
+    # bytes depend on this document only, not on what the process wrote or read before.
+    from odf.element import Element
+
+    Element.namespaces.clear()
     document = OpenDocumentSpreadsheet()
     stamp = FIXED_DATETIME.strftime("%Y-%m-%dT%H:%M:%S")
     document.meta.addElement(dc.Title(text=label))
