@@ -56,7 +56,7 @@ diff: $(STAMP) chromium ## Compare two versions: make diff BASE=v1.0 [NEW=HEAD]
 	$(BIN)/ktreport diff $(BASE) $(NEW)
 
 bench: $(STAMP) chromium ## Measure build times (JSON lines)
-	$(PY) workflow/scripts/bench.py
+	$(PY) workflow/scripts/bench.py $(BENCH_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python-version 3.11
