@@ -36,24 +36,23 @@ def test_nothing_to_do_after_a_build(tree):
     assert _planned_jobs(tree) == set()
 
 
-def test_a_changed_aggregation_module_reruns_aggregation_and_what_follows_only(tree):
-    module = tree / "workflow" / "ktreport" / "aggregate.py"
+def _jobs_after_changing(tree, module_name: str) -> set[str]:
+    """The jobs a dry run plans once a comment is added to one library module."""
+    module = tree / "workflow" / "ktreport" / f"{module_name}.py"
     original = module.read_text(encoding="utf-8")
     module.write_text(original + "\n# changed\n", encoding="utf-8")
     try:
-        jobs = _planned_jobs(tree)
+        return _planned_jobs(tree)
     finally:
         module.write_text(original, encoding="utf-8")
+
+
+def test_a_changed_aggregation_module_reruns_aggregation_and_what_follows_only(tree):
+    jobs = _jobs_after_changing(tree, "aggregate")
     assert {"aggregate_tables", "make_figures", "write_chapters", "render_pdf"} <= jobs
     assert "clean_partner_file" not in jobs and "combine_tables" not in jobs
 
 
 def test_a_changed_reader_recleans_every_partner_file(tree):
-    module = tree / "workflow" / "ktreport" / "readers.py"
-    original = module.read_text(encoding="utf-8")
-    module.write_text(original + "\n# changed\n", encoding="utf-8")
-    try:
-        jobs = _planned_jobs(tree)
-    finally:
-        module.write_text(original, encoding="utf-8")
+    jobs = _jobs_after_changing(tree, "readers")
     assert {"clean_partner_file", "combine_tables", "check_personal_data"} <= jobs

@@ -408,24 +408,9 @@ def _case_study_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .groupby("case_id")["label"]
         .agg(lambda labels: "; ".join(labels))
     )
-    listing = cases[
-        [
-            "case_id",
-            "partner_id",
-            "programme",
-            "provider",
-            "provider_type",
-            "country",
-            "country_name",
-            "region",
-            "delivery_mode",
-            "duration_hours",
-            "duration_class",
-            "audience",
-            "certification",
-            "best_practice",
-        ]
-    ].copy()
+    # Every column of the contract's case-study table but the free text (url, notes).
+    listed = [c for c in contract.PROCESSED_TABLES["case_studies"] if c not in ("url", "notes")]
+    listing = cases[listed].copy()
     listing["certification"] = listing["certification"].map(_certification_text)
     listing["best_practice"] = listing["best_practice"].map(lambda v: "yes" if v else "no")
     listing["n_skills"] = listing["case_id"].map(links.groupby("case_id").size()).fillna(0)
