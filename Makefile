@@ -11,7 +11,7 @@ CORES ?= all
 # Pinned with the lock file; only used to create the environment.
 UV_VERSION := 0.13.9
 
-.PHONY: report env chromium validate test test-fast lint format diff bench clean lock help
+.PHONY: report env chromium validate test test-fast lint format diff bench same-outputs clean lock help
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ diff: $(STAMP) chromium ## Compare two versions: make diff BASE=v1.0 [NEW=HEAD]
 
 bench: $(STAMP) chromium ## Measure build times (JSON lines)
 	$(PY) workflow/scripts/bench.py $(BENCH_ARGS)
+
+same-outputs: $(STAMP) chromium ## Check two revisions build identical outputs: make same-outputs BASE=REV [NEW=REV]
+	$(PY) workflow/scripts/same_outputs.py $(BASE) $(NEW)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -23,4 +23,4 @@ rule all:
         REPORT_HTML,
         REPORT_PDF,
         KEY_FIGURES_OUT,
-        PERSONAL_DATA_CHECK,
+        GUARD_MARKER,

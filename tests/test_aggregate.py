@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ktreport import aggregate
-from ktreport.aggregate import (
+from ktreport.aggregate import tables as aggregate
+from ktreport.aggregate.tables import (
     AGGREGATE_NAMES,
     AggregateError,
     aggregate_processed,

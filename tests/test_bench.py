@@ -1,4 +1,4 @@
-"""Tests of make bench's logic (ktreport.bench) on tiny inputs; no timing is asserted."""
+"""Tests of make bench's logic (ktreport.tools.bench) on tiny inputs; no timing is asserted."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ktreport import bench
-from ktreport.bench import Measurement
+from ktreport.tools import bench
+from ktreport.tools.bench import Measurement
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bench"
 ROOT = Path(__file__).resolve().parents[1]
@@ -362,11 +362,11 @@ def _loaded(imports: str, heavy: tuple[str, ...]) -> list[str]:
     [
         # A rule process pays for what it imports (WeasyPrint 1.5-2 s, pandas 0.5 s): the
         # chapters and the HTML need no WeasyPrint; each per-file ingest job no pandas.
-        ("import ktreport.render", ("weasyprint", "plotly")),
-        ("from ktreport.render import RenderProblem, choose_renderer", ("weasyprint",)),
-        ("import ktreport.validate", ("pandas", "pandera", "plotly", "weasyprint")),
-        ("import ktreport.figures", ("pandas", "weasyprint")),
-        ("import ktreport.aggregate", ("plotly", "weasyprint")),
+        ("import ktreport.render.engine", ("weasyprint", "plotly")),
+        ("from ktreport.render.engine import RenderProblem, choose_renderer", ("weasyprint",)),
+        ("import ktreport.ingest.validate", ("pandas", "pandera", "plotly", "weasyprint")),
+        ("import ktreport.figures.make", ("pandas", "weasyprint")),
+        ("import ktreport.aggregate.tables", ("plotly", "weasyprint")),
     ],
 )
 def test_modules_do_not_import_heavy_libraries_they_do_not_need(imports, heavy):

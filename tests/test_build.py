@@ -14,7 +14,7 @@ import yaml
 from project_builds import append_rows, copy_project, environment, file_digests, ktreport
 
 from conftest import FIXTURES, ROOT
-from ktreport.build import (
+from ktreport.run.build import (
     BuildLock,
     BuildProblem,
     ProgressFilter,

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ktreport import text
-from ktreport.aggregate import (
+from ktreport.aggregate.tables import (
     build_aggregates,
     key_figures,
     read_aggregates,
     write_aggregates,
     write_key_figures,
 )
-from ktreport.figures import FIGURE_IDS, build_figures, write_manifest
+from ktreport.chapters import text
+from ktreport.figures.make import FIGURE_IDS, build_figures, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "report" / "chapters"

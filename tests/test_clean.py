@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ktreport.clean import duration_class, format_value, write_processed
 from ktreport.contract import PROCESSED_KEYS, PROCESSED_TABLES
-from ktreport.validate import validate_raw
+from ktreport.ingest.clean import duration_class, format_value, write_processed
+from ktreport.ingest.validate import validate_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -245,7 +245,7 @@ def test_raw_files_are_byte_identical_after_validation_and_cleaning(tmp_path):
 
 @pytest.mark.skipif(not HAS_SAMPLE, reason="no sample data in data/raw yet")
 def test_no_personal_value_of_the_sample_reaches_a_processed_table(tmp_path):
-    from ktreport.readers import read_table
+    from ktreport.ingest.readers import read_table
 
     personal = ("name", "email", "organisation", "phone")
     personal_values = set()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from ktreport import countries
 from ktreport.contract import REGIONS
+from ktreport.ingest import countries
 
 
 def test_every_iso_country_has_exactly_one_known_region():

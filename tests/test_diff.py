@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from ktreport import build, diff
-from ktreport.diff import Segment, Snapshot
+from ktreport.review import diff
+from ktreport.review.diff import Segment, Snapshot
+from ktreport.run import build
 
 TWO_VERSIONS = FIXTURES / "diff" / "two_versions"
 PERSONAL_VALUES = ("Anna Rossi", "anna.rossi@example.org", "Alma Labs", "+39 051 000001")

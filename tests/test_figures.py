@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ktreport.aggregate import build_aggregates, key_figures
-from ktreport.figures import (
+from ktreport.aggregate.tables import build_aggregates, key_figures
+from ktreport.figures.make import (
     FIGURE_IDS,
     FONT_FAMILY,
     OKABE_ITO,

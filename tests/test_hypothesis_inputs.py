@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from project_builds import environment
 
 from conftest import RAW, ROOT
-from ktreport import readers
+from ktreport.catalog import SUPPORTED_EXTENSIONS
 from ktreport.contract import PARTNER_TABLES
-from ktreport.problems import Problem
-from ktreport.validate import ValidationResult, format_problems, summary_line, validate_raw
-from ktreport.validation_report import write_html
+from ktreport.core.problems import Problem
+from ktreport.ingest import readers
+from ktreport.ingest.validate import ValidationResult, format_problems, summary_line, validate_raw
+from ktreport.partners.validation_report import write_html
 
 EXAMPLES = {
     "cells": 150,
@@ -211,7 +212,7 @@ def test_random_bytes_give_problems_not_exceptions(table, suffix, content):
         raw = _raw_dir(base)
         _partner_file(raw, table, "UH", suffix).write_bytes(content)
         result = _check(raw, base)
-        if suffix not in readers.SUPPORTED_EXTENSIONS:
+        if suffix not in SUPPORTED_EXTENSIONS:
             assert not result.ok
 
 

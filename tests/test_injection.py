@@ -18,8 +18,14 @@ import pytest
 from project_builds import HTML, PDF, append_rows, built, hostile_fixture_rows
 
 from conftest import FIXTURES, RAW
-from ktreport.render import _PLOTS_INIT, PLOTLY_CONFIG, _script_json, external_resources, plotly_js
-from ktreport.validate import validate_raw
+from ktreport.ingest.validate import validate_raw
+from ktreport.render.engine import (
+    _PLOTS_INIT,
+    PLOTLY_CONFIG,
+    _script_json,
+    external_resources,
+    plotly_js,
+)
 
 HOSTILE = FIXTURES / "hostile"
 # The free-text columns of the hostile rows, and what the report must show for each value.

@@ -14,7 +14,7 @@ import pytest
 from project_builds import HTML, PDF, built, can_unshare
 
 from conftest import ROOT
-from ktreport import render
+from ktreport.render import engine as render
 
 NO_UNSHARE = (
     "cannot cut the network here: `unshare -n true` fails (it needs root or unprivileged "

@@ -13,7 +13,7 @@ import pypandoc
 import pytest
 from openpyxl import Workbook
 
-from ktreport import provenance
+from ktreport.core import provenance
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

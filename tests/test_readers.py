@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from ktreport import readers
 from ktreport.contract import CASE_STUDIES, INTERVIEWS
-from ktreport.readers import clean_cell, column_letter, fold, header_key, read_table
+from ktreport.ingest import readers
+from ktreport.ingest.readers import clean_cell, column_letter, fold, header_key, read_table
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bad_inputs"
 

@@ -48,11 +48,24 @@ def _jobs_after_changing(tree, module_name: str) -> set[str]:
 
 
 def test_a_changed_aggregation_module_reruns_aggregation_and_what_follows_only(tree):
-    jobs = _jobs_after_changing(tree, "aggregate")
+    jobs = _jobs_after_changing(tree, "aggregate/tables")
     assert {"aggregate_tables", "make_figures", "write_chapters", "render_pdf"} <= jobs
     assert "clean_partner_file" not in jobs and "combine_tables" not in jobs
 
 
 def test_a_changed_reader_recleans_every_partner_file(tree):
-    jobs = _jobs_after_changing(tree, "readers")
+    jobs = _jobs_after_changing(tree, "ingest/readers")
     assert {"clean_partner_file", "combine_tables", "check_personal_data"} <= jobs
+
+
+def test_a_changed_chapters_module_rewrites_the_text_but_redraws_no_figure(tree):
+    # The old regex walk over imports also matched comments, so a comment naming another
+    # module made unrelated steps depend on it; rules now list their subpackages.
+    jobs = _jobs_after_changing(tree, "chapters/text")
+    assert {"write_chapters", "render_html", "render_pdf"} <= jobs
+    assert not jobs & {"make_figures", "aggregate_tables", "combine_tables"}
+
+
+def test_a_changed_core_module_reruns_every_step(tree):
+    jobs = _jobs_after_changing(tree, "core/style")
+    assert {"clean_partner_file", "aggregate_tables", "make_figures", "write_chapters"} <= jobs

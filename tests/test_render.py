@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ktreport import render, text
+from ktreport.chapters import text
+from ktreport.render import engine as render
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "report"
@@ -505,7 +506,7 @@ def test_pdf_is_the_same_bytes_from_a_fresh_process(built, tmp_path):
     chapters, context = prepare(build_dir)
     (tmp_path / "context.json").write_text(json.dumps(context))
     script = (
-        "import json, sys; from pathlib import Path; from ktreport import render\n"
+        "import json, sys; from pathlib import Path; from ktreport.render import engine as render\n"
         "a = sys.argv\n"
         "render.render_pdf([Path(p) for p in a[4:]], Path(a[1]),"
         " context=json.loads(Path(a[2]).read_text()), report_dir=Path(a[3]),"

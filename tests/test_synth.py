@@ -1,4 +1,4 @@
-"""The SAMPLE data of data/raw/ and the synthetic-data generator (ktreport.synth).
+"""The SAMPLE data of data/raw/ and the synthetic-data generator (ktreport.tools.synth).
 
 The sample is read here directly, the way a partner's files are (pandas, openpyxl), not through
 the pipeline's readers: these tests pin down what the files contain, so that the pipeline's own
@@ -22,8 +22,9 @@ import pycountry
 import pytest
 from typer.testing import CliRunner
 
-from ktreport import contract, synth
+from ktreport import contract
 from ktreport.cli import app
+from ktreport.tools import synth
 
 PARTNERS = ("ASTP", "NETVAL", "SOPU", "UH", "UJ", "UNIBO")
 TABLES = ("case_studies", "interviews", "ratings")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ktreport.contract import SKILL_CATEGORIES
-from ktreport.taxonomy import load_taxonomy
+from ktreport.ingest.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = ROOT / "data" / "raw" / "skills_taxonomy.csv"

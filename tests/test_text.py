@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ktreport import provenance, text
+from ktreport.chapters import text
+from ktreport.core import provenance
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "minimal_report"
 NBSP = "\u00a0"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ktreport import contract, dictionary
+from ktreport import contract
 from ktreport.contract import CASE_STUDIES, INTERVIEWS, RATINGS
-from ktreport.problems import Problem
-from ktreport.taxonomy import load_taxonomy
-from ktreport.validate import (
+from ktreport.core.problems import Problem
+from ktreport.ingest.taxonomy import load_taxonomy
+from ktreport.ingest.validate import (
     FileReport,
     PartnerFile,
     anonymise,
@@ -26,6 +26,7 @@ from ktreport.validate import (
     summary_line,
     validate_raw,
 )
+from ktreport.partners import dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -373,7 +374,7 @@ def test_a_bug_ends_in_a_short_message_and_a_log_not_a_traceback(tmp_path, monke
     from typer.testing import CliRunner
 
     from ktreport import cli
-    from ktreport import validate as validation
+    from ktreport.ingest import validate as validation
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")

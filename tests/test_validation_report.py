@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ktreport.problems import Problem
-from ktreport.validation_report import render_html, write_html
+from ktreport.core.problems import Problem
+from ktreport.partners.validation_report import render_html, write_html
 
-validate = pytest.importorskip("ktreport.validate")
+validate = pytest.importorskip("ktreport.ingest.validate")
 FileReport = validate.FileReport
 ValidationResult = validate.ValidationResult
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string
 
-from ktreport import xlsx_template
 from ktreport.contract import PARTNER_TABLES, Column, Table
-from ktreport.xlsx_template import (
+from ktreport.partners import xlsx_template
+from ktreport.partners.xlsx_template import (
     LAST_DATA_ROW,
     TemplateError,
     build_workbook,
@@ -221,7 +221,7 @@ def test_columns_are_wide_enough_for_their_header(workbook):
 
 
 def test_the_readers_see_contract_names_in_the_marked_headers(workbook):
-    readers = pytest.importorskip("ktreport.readers")
+    readers = pytest.importorskip("ktreport.ingest.readers")
     for table in PARTNER_TABLES.values():
         header = [readers.header_key(cell.value) for cell in workbook[table.name][1]]
         assert tuple(header) == table.column_names
@@ -436,7 +436,7 @@ def fill(template: Path, out: Path, rows: dict[str, list[dict[str, object]]]) ->
 
 
 def test_a_filled_template_is_read_back_by_the_readers(tmp_path):
-    readers = pytest.importorskip("ktreport.readers")
+    readers = pytest.importorskip("ktreport.ingest.readers")
     template = write_template("ALPHA", tmp_path / "t.xlsx", TAXONOMY, PARTNERS)
     rows = sample_rows("ALPHA")
     filled = fill(template, tmp_path / "ALPHA.xlsx", rows)
@@ -457,9 +457,9 @@ def test_a_filled_template_is_read_back_by_the_readers(tmp_path):
 
 # ------------------------------------------------------------- round trip with the validator
 def validator():
-    validate = pytest.importorskip("ktreport.validate")
+    validate = pytest.importorskip("ktreport.ingest.validate")
     if not hasattr(validate, "validate_raw"):
-        pytest.skip("ktreport.validate has no validate_raw yet")
+        pytest.skip("ktreport.ingest.validate has no validate_raw yet")
     return validate
 
 

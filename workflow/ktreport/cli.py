@@ -28,7 +28,7 @@ def template(
     """Write a partner's spreadsheet template: dropdowns, hints, skills and help sheets."""
     from pathlib import Path
 
-    from ktreport import xlsx_template
+    from ktreport.partners import xlsx_template
 
     raw = Path(raw_dir)
     partners_path = raw / "partners.csv"
@@ -72,7 +72,7 @@ def diff(
     import traceback
     from pathlib import Path
 
-    from ktreport import diff as diff_module
+    from ktreport.review import diff as diff_module
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -132,13 +132,13 @@ def validate(
     from pathlib import Path
 
     try:
-        from ktreport import validate as validation
+        from ktreport.ingest import validate as validation
 
         result = validation.validate_raw(Path(raw_dir), [Path(p) for p in paths or []] or None)
         report_problem = ""
         if html:
             try:
-                from ktreport import validation_report
+                from ktreport.partners import validation_report
             except ImportError:
                 report_problem = "the HTML validation report is not available in this version"
             else:
@@ -206,7 +206,7 @@ def synth(
     """Write synthetic partner data N times the sample's size (for performance tests)."""
     from pathlib import Path
 
-    from ktreport import synth as synth_data
+    from ktreport.tools import synth as synth_data
 
     target = Path(out)
     if not sample and scale < 1:
@@ -264,7 +264,7 @@ def build_info_command(
     import json
     from pathlib import Path
 
-    from ktreport import provenance
+    from ktreport.core import provenance
 
     root = Path.cwd()
     fallback = "0.1"
@@ -304,7 +304,7 @@ def dictionary(
     """Write the data dictionary for partners, generated from the data contract."""
     from pathlib import Path
 
-    from ktreport import dictionary as data_dictionary
+    from ktreport.partners import dictionary as data_dictionary
 
     text = data_dictionary.render_dictionary(Path(raw_dir) / "skills_taxonomy.csv")
     target = Path(out)
@@ -335,7 +335,7 @@ def build(
     import traceback
     from pathlib import Path
 
-    from ktreport import build as building
+    from ktreport.run import build as building
 
     root = Path.cwd()
 

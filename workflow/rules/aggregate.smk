@@ -1,15 +1,10 @@
 # Stage 2: the tidy tables of data/processed/ -> aggregate tables and key_figures.json.
-from ktreport.aggregate import AGGREGATE_NAMES
-
-AGGREGATES = PROCESSED / "aggregates"
-AGGREGATE_CSVS = [AGGREGATES / f"{name}.csv" for name in AGGREGATE_NAMES]
-KEY_FIGURES = PROCESSED / "key_figures.json"
 
 
 rule aggregate_tables:
     input:
         tables=PROCESSED_CSVS,
-        library=library_sources("aggregate"),
+        library=library_files("aggregate"),
     output:
         tables=AGGREGATE_CSVS,
         key_figures=KEY_FIGURES,

@@ -1,19 +1,13 @@
 # Stage 3: aggregates + key figures -> one SVG (static, for the PDF) and one plotly JSON
 # (interactive, for the HTML) per figure, and the manifest figures.json. One job, so that
 # kaleido starts Chromium once for all figures.
-from ktreport.figures import FIGURE_IDS
-
-FIGURES_DIR = BUILD / "figures"
-FIGURES_MANIFEST = FIGURES_DIR / "figures.json"
-FIGURE_SVGS = [FIGURES_DIR / f"{figure_id}.svg" for figure_id in FIGURE_IDS]
-FIGURE_JSONS = [FIGURES_DIR / f"{figure_id}.json" for figure_id in FIGURE_IDS]
 
 
 rule make_figures:
     input:
         tables=AGGREGATE_CSVS,
         key_figures=KEY_FIGURES,
-        library=library_sources("figures"),
+        library=library_files("figures"),
     output:
         manifest=FIGURES_MANIFEST,
         svgs=FIGURE_SVGS,

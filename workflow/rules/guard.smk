@@ -3,8 +3,6 @@
 # the staged outputs of report/_build/output/ published to report/output/, each by a
 # temporary file and a rename. The published files are no job's output, so Snakemake never
 # deletes them: a failed or killed build leaves the previous report complete and readable.
-from ktreport.validate import PARTNERS_FILE
-
 STAGED_OUTPUTS = [REPORT_HTML, REPORT_PDF, KEY_FIGURES_OUT]
 if config.get("archival_pdf", False):
     STAGED_OUTPUTS.append(REPORT_PDFA)
@@ -14,10 +12,10 @@ RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in 
 rule check_personal_data:
     input:
         outputs=STAGED_OUTPUTS,
-        raw=[RAW / PARTNERS_FILE, *RAW_PARTNER_FILES],
-        library=library_sources("privacy"),
+        raw=[PARTNERS_CSV, *RAW_PARTNER_FILES],
+        library=library_files("guard"),
     output:
-        PERSONAL_DATA_CHECK,
+        GUARD_MARKER,
     log:
         LOGS / "check_personal_data.log",
     conda:
@@ -25,7 +23,7 @@ rule check_personal_data:
     params:
         raw_dir=RAW,
         publish_dir=OUTPUT,
-        scanned=[PROCESSED, BUILD, OUTPUT, LOGS],
+        scanned=list(GUARD_SCANNED),
         public=config["report"].get("consortium", []),
     script:
         "../scripts/check_personal_data.py"

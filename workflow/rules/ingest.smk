@@ -1,22 +1,14 @@
 # Stage 1: partner files -> one checked part per file -> the tidy tables of data/processed/.
 # Files are discovered in data/raw/<table>/ when the workflow is parsed: a new partner file
 # needs no config edit, and only the part of a changed file is rebuilt.
-from ktreport.clean import PROBLEMS_FILE
-from ktreport.contract import PARTNER_TABLES, PROCESSED_TABLES
-from ktreport.validate import PARTNERS_FILE, TAXONOMY_FILE
-
-PARTS = PROCESSED / "parts"
 PART_FILES = [PARTS / table / f"{partner}.json" for table, partner in PARTNER_FILES]
-# The tidy tables every later stage reads.
-PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
-PROBLEMS_CSV = PROCESSED / PROBLEMS_FILE
 
 
 rule clean_partner_file:
     input:
         raw=partner_file,
-        taxonomy=RAW / TAXONOMY_FILE,
-        library=library_sources("validate"),
+        taxonomy=TAXONOMY_CSV,
+        library=library_files("ingest"),
     output:
         part=PARTS / "{table}" / "{partner}.json",
     log:
@@ -33,9 +25,9 @@ rule clean_partner_file:
 rule combine_tables:
     input:
         parts=PART_FILES,
-        partners=RAW / PARTNERS_FILE,
-        taxonomy=RAW / TAXONOMY_FILE,
-        library=library_sources("validate", "clean"),
+        partners=PARTNERS_CSV,
+        taxonomy=TAXONOMY_CSV,
+        library=library_files("ingest"),
     output:
         **{name: PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES},
         problems=PROBLEMS_CSV,

@@ -1,26 +1,14 @@
 # Stage 4: chapter templates + key figures, aggregates, figures -> Quarto-compatible .qmd
 # chapters -> one self-contained HTML file (pandoc, or Quarto where installed) and an A4 PDF
 # (WeasyPrint, from the print variant of the same HTML).
-from ktreport.contract import PROCESSED_TABLES
-from ktreport.provenance import version
-from ktreport.text import chapter_output_name, chapter_templates
+from ktreport.catalog import chapter_output_name, chapter_templates, report_layout
+from ktreport.core.git import describe
 
-REPORT_DIR = Path("report")
-CHAPTER_TEMPLATES = chapter_templates(REPORT_DIR / "chapters")
-CHAPTERS = [BUILD / "chapters" / chapter_output_name(t) for t in CHAPTER_TEMPLATES]
-RENDER_CONTEXT = BUILD / "render_context.json"
-PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
-# How the report looks: the pandoc template, stylesheets, Lua filter, fonts, Quarto project.
-REPORT_LAYOUT = sorted(
-    [
-        REPORT_DIR / "_quarto.yml",
-        *(REPORT_DIR / "templates").rglob("*.*"),
-        *(REPORT_DIR / "assets").rglob("*.*"),
-    ]
-)
-REPORT_PDFA = STAGING / f"{REPORT_NAME}_archival.pdf"
+CHAPTER_TEMPLATES = chapter_templates(CHAPTER_TEMPLATES_DIR)
+CHAPTERS = [CHAPTERS_DIR / chapter_output_name(t) for t in CHAPTER_TEMPLATES]
+REPORT_LAYOUT = report_layout(REPORT_DIR)
 # The version (git describe) is a parameter, so a new commit re-renders the title page.
-REPORT_VERSION = version(Path.cwd(), str(config["report"]["version"]))
+REPORT_VERSION = describe(Path.cwd(), str(config["report"]["version"]))
 
 
 rule write_chapters:
@@ -30,7 +18,7 @@ rule write_chapters:
         aggregates=AGGREGATE_CSVS,
         figures=FIGURES_MANIFEST,
         tables=PROCESSED_CSVS,
-        library=library_sources("text", "provenance", "dictionary"),
+        library=library_files("chapters", "render"),
     output:
         chapters=CHAPTERS,
         context=RENDER_CONTEXT,
@@ -56,7 +44,7 @@ rule render_html:
         svgs=FIGURE_SVGS,
         jsons=FIGURE_JSONS,
         layout=REPORT_LAYOUT,
-        library=library_sources("render"),
+        library=library_files("render"),
     output:
         REPORT_HTML,
     log:
@@ -78,7 +66,7 @@ rule render_pdf:
         figures=FIGURES_MANIFEST,
         svgs=FIGURE_SVGS,
         layout=REPORT_LAYOUT,
-        library=library_sources("render"),
+        library=library_files("render"),
     output:
         REPORT_PDF,
     log:
@@ -103,7 +91,7 @@ rule render_archival_pdf:
         svgs=FIGURE_SVGS,
         layout=REPORT_LAYOUT,
         attachments=[*PROCESSED_CSVS, *AGGREGATE_CSVS, KEY_FIGURES],
-        library=library_sources("render"),
+        library=library_files("render"),
     output:
         REPORT_PDFA,
     log:

@@ -4,7 +4,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.aggregate import AggregateError, aggregate_processed
+from ktreport.aggregate.tables import AggregateError, aggregate_processed
 
 
 def main(smk) -> int:

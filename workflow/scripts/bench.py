@@ -1,6 +1,6 @@
 """``make bench``: build times of the report against the floor of its engines, as JSON lines.
 
-Builds in temporary copies of the project (never in this checkout); see ktreport.bench.
+Builds in temporary copies of the project (never in this checkout); see ktreport.tools.bench.
 One line per measurement as it is taken, then one summary line with the ratios and the
 targets of issue 7. Progress and errors go to stderr, so stdout is pure JSON lines.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))  # this checkout's library, also without `make env`
 
-from ktreport import bench  # noqa: E402 (after the import path is set)
+from ktreport.tools import bench  # noqa: E402 (after the import path is set)
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:

@@ -7,7 +7,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.privacy import GuardProblem, check_personal_data, files_under, leak_message, publish
+from ktreport.guard.scan import (
+    GuardProblem,
+    check_personal_data,
+    files_under,
+    leak_message,
+    publish,
+)
 
 
 def main(smk) -> int:

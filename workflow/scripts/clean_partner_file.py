@@ -4,7 +4,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.validate import clean_partner_file
+from ktreport.ingest.validate import clean_partner_file
 
 
 def main(smk) -> int:

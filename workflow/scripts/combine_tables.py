@@ -8,9 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.clean import write_problems, write_table
 from ktreport.contract import PROCESSED_TABLES
-from ktreport.validate import combine_parts, format_problems, summary_line
+from ktreport.ingest.clean import write_problems, write_table
+from ktreport.ingest.validate import combine_parts, format_problems, summary_line
 
 
 def main(smk) -> int:

@@ -4,8 +4,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.aggregate import AggregateError
-from ktreport.figures import make_figures
+from ktreport.aggregate.tables import AggregateError
+from ktreport.figures.make import make_figures
 
 
 def main(smk) -> int:

@@ -4,8 +4,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport import provenance, text
-from ktreport.render import RenderProblem, choose_renderer
+from ktreport.chapters import text
+from ktreport.core import provenance
+from ktreport.render.engine import RenderProblem, choose_renderer
 
 
 def main(smk) -> int:

@@ -28,10 +28,10 @@ import jinja2
 import pandas as pd
 
 from ktreport import contract
+from ktreport.catalog import CHAPTER_SUFFIX, chapter_output_name, chapter_templates
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
-CHAPTER_SUFFIX = ".md.j2"
 MISSING = "–"  # what a table cell shows for a missing value (en dash)
 
 # Characters Pandoc's Markdown reader may interpret; every one is backslash-escapable
@@ -452,7 +452,7 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
 # tables' 8.5 pt on the 168 mm text width (the screen's reading column about as many), 127
 # at the 7.5 pt of a table too wide for that (class "dense", report.css).
 # Pandoc gives a pipe table's columns the relative widths of its separator's dash counts
-# when a line of the table is longer than --columns; ``ktreport.render`` runs pandoc with
+# when a line of the table is longer than --columns; ``ktreport.render.engine`` runs pandoc with
 # --columns=TABLE_LINE and the separator written here is always longer, so every table
 # gets the widths computed here, in the HTML and in the PDF alike.
 TABLE_LINE = 112
@@ -764,15 +764,6 @@ def dump_context(context: Mapping[str, Any], path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- rendering
-def chapter_templates(chapters_dir: Path) -> list[Path]:
-    """The chapter templates in reading order (by file name: ``01-…``, ``02-…``)."""
-    return sorted(Path(chapters_dir).glob(f"*{CHAPTER_SUFFIX}"))
-
-
-def chapter_output_name(template: Path) -> str:
-    return Path(template).name.removesuffix(CHAPTER_SUFFIX) + ".qmd"
-
-
 def _template_line(exc: BaseException, filename: str) -> int | None:
     """The template line of an error raised while rendering (jinja rewrites the traceback
     so that template frames carry the template's file name and line)."""

@@ -5,7 +5,7 @@ A *snapshot* is a folder laid out like a built project tree (``report/output/key
 two snapshots into ``Changes``: key figures old -> new, sections of text with word-level tracked
 changes, changed figures, and the partner rows added, removed and modified by id.
 ``write_changes`` writes them as ``changes.html`` (self-contained), ``changes.pdf`` and
-``changes.json``. Building a git revision into a snapshot lives in ``ktreport.build``.
+``changes.json``. Building a git revision into a snapshot lives in ``ktreport.run.build``.
 
 Personal columns of the contract are never read into a change, and a quote is shown only
 where the interviewee consented to being quoted.
@@ -36,7 +36,7 @@ FIGURES_DIR = Path("report/_build/figures")
 RAW_DIR = Path("data/raw")
 BUILD_INFO_PATH = Path("report/_build/build_info.json")
 RENDER_CONTEXT_PATH = Path("report/_build/render_context.json")
-# Written by ktreport.build next to a cached snapshot: which revision it was built from.
+# Written by ktreport.run.build next to a cached snapshot: which revision it was built from.
 SNAPSHOT_INFO = "snapshot.json"
 
 WITHHELD_QUOTE = "[quote withheld: no consent to quote]"
@@ -325,7 +325,7 @@ class Snapshot:
         fingerprint = _first(meta, "data_fingerprint", "fingerprint")
         source = "build information" if fingerprint else ""
         if not fingerprint and (self.root / RAW_DIR).is_dir():
-            from ktreport import provenance
+            from ktreport.core import provenance
 
             # The same fingerprint the build writes, computed from the snapshot's raw files.
             fingerprint = provenance.data_fingerprint(self.root)
@@ -893,10 +893,10 @@ class RawTable:
 
 def load_raw_table(path: Path, table: str) -> RawTable:
     """Rows of a partner or reference file keyed by id, read as the pipeline reads them
-    (``ktreport.readers``: header row found, header spellings matched, cells as text).
+    (``ktreport.ingest.readers``: header row found, header spellings matched, cells as text).
 
     Personal columns are never kept; a quote is kept only when consent to quote is "yes"."""
-    from ktreport import readers
+    from ktreport.ingest import readers
 
     if table in contract.PARTNER_TABLES:
         spec = contract.PARTNER_TABLES[table]
@@ -1263,7 +1263,7 @@ def write_changes(changes: Changes, folder: Path, pdf: bool = True) -> Written:
 class DiffRun:
     changes: Changes
     written: Written
-    old: Any  # ktreport.build.Built
+    old: Any  # ktreport.run.build.Built
     new: Any
 
 
@@ -1287,7 +1287,7 @@ def diff_versions(
     project tree. ``new`` None is the working tree; ``old`` None the latest tag. Revisions are
     built in isolated worktrees and cached by commit. The outputs go to ``out`` (default
     ``report/output/diff/<OLD>..<NEW>/`` of the project)."""
-    from ktreport import build
+    from ktreport.run import build
 
     progress = progress or build._quiet
     root = build.repository_root(cwd)

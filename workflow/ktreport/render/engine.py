@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ktreport import provenance
-from ktreport.text import CHAPTER_SUFFIX, TABLE_LINE, md
+from ktreport.chapters.text import CHAPTER_SUFFIX, TABLE_LINE, md
+from ktreport.core import provenance
 
 TEMPLATE = Path("templates") / "report.html"
 CROSSREF_FILTER = Path("assets") / "crossref.lua"

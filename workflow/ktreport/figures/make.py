@@ -21,25 +21,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ktreport import contract
+from ktreport.catalog import FIGURE_IDS
 from ktreport.contract import label
+from ktreport.core import style
 
 if TYPE_CHECKING:  # frames come in from the caller; no pandas import needed here
     import pandas as pd
 
-# The figures in the order they appear in the report; the Snakemake rule lists its outputs
-# from this tuple.
-FIGURE_IDS: tuple[str, ...] = (
-    "fig-interview-sample",
-    "fig-case-studies-region-provider",
-    "fig-delivery-duration",
-    "fig-training-offer",
-    "fig-skill-dimensions",
-    "fig-skills-group-heatmap",
-    "fig-gap-dumbbell",
-    "fig-supply-demand",
-    "fig-borich",
-    "fig-formats",
-)
 
 # Okabe & Ito (2008), the colour-blind-safe palette; yellow last (weak on white).
 OKABE_ITO = {
@@ -129,9 +117,7 @@ def _register_template() -> None:
 
 def pct(share: float) -> str:
     """0.4167 → '42 %': the report's percentage style, from the one place that defines it."""
-    from ktreport.text import pct as house_pct  # imported late: Snakemake imports this module
-
-    return house_pct(float(share))
+    return style.pct(float(share))
 
 
 def join_list(items: Sequence[str]) -> str:
@@ -1291,7 +1277,7 @@ def write_manifest(specs: Sequence[FigureSpec], path: Path) -> Path:
 
 def make_figures(aggregates_dir: Path, key_figures_path: Path, out_dir: Path) -> Path:
     """Read the aggregates and key figures, build and export every figure (rule and CLI)."""
-    from ktreport.aggregate import read_aggregates, read_key_figures
+    from ktreport.aggregate.tables import read_aggregates, read_key_figures
 
     specs = build_figures(read_aggregates(aggregates_dir), read_key_figures(key_figures_path))
     return export_figures(specs, out_dir)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ktreport import contract, readers
+from ktreport import contract
 from ktreport.contract import PARTNER_TABLES, PROCESSED_TABLES, Column, Table
+from ktreport.ingest import readers
 
 DEFAULT_PATH = Path("docs/data-dictionary.md")
 
@@ -72,7 +73,7 @@ def values_text(column: Column, table: Table) -> str:
 
 
 def _date_years() -> str:
-    from ktreport.validate import EARLIEST_DATE, LATEST_DATE
+    from ktreport.ingest.validate import EARLIEST_DATE, LATEST_DATE
 
     return f"{EARLIEST_DATE.year}–{LATEST_DATE.year}"
 
@@ -107,7 +108,7 @@ def _table_section(table: Table) -> list[str]:
 
 
 def _taxonomy_section(taxonomy_path: Path) -> list[str]:
-    from ktreport.taxonomy import load_taxonomy
+    from ktreport.ingest.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(taxonomy_path, taxonomy_path.as_posix())
     lines = [

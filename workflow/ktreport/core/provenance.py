@@ -21,38 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from ktreport import contract
+from ktreport.core import git
 
 RAW_DIR = Path("data") / "raw"
 FINGERPRINT_DIGITS = 12
 PYTHON_TOOLS = ("snakemake", "pandas", "plotly", "kaleido", "jinja2", "weasyprint")
 
 
-def _git(root: Path, *args: str) -> str | None:
-    """Output of a git command in ``root``, or None outside a git checkout / without git."""
-    if shutil.which("git") is None:
-        return None
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip()
-
-
 def version(root: Path, fallback: str = "0.1") -> str:
     """``git describe --tags --dirty --always``; ``fallback`` (config) outside git."""
-    return _git(Path(root), "describe", "--tags", "--dirty", "--always") or fallback
+    return git.describe(root, fallback)
 
 
 def commit(root: Path) -> str | None:
-    return _git(Path(root), "rev-parse", "HEAD")
+    return git.output(Path(root), "rev-parse", "HEAD")
 
 
 def source_date_epoch(root: Path, raw_dir: Path | None = None) -> int:
@@ -61,7 +43,7 @@ def source_date_epoch(root: Path, raw_dir: Path | None = None) -> int:
     Outside git: ``SOURCE_DATE_EPOCH`` from the environment, else the newest modification
     time of the raw files (the closest thing to "when the content last changed").
     """
-    committed = _git(Path(root), "log", "-1", "--format=%ct")
+    committed = git.output(Path(root), "log", "-1", "--format=%ct")
     if committed:
         return int(committed)
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ktreport.contract import SKILL_CATEGORIES, TAXONOMY_COLUMNS
-from ktreport.problems import Problem
-from ktreport.readers import fold, read_table
+from ktreport.core.problems import Problem
+from ktreport.ingest.readers import fold, read_table
 
 TAXONOMY_REQUIRED = ("skill_id", "label", "category")
 

@@ -30,20 +30,23 @@ from pathlib import Path
 from typing import Any
 
 from ktreport import contract
+from ktreport.catalog import (
+    PARTNERS_FILE,
+    TAXONOMY_FILE,
+    discover_partner_files,
+    is_partner_file,
+)
 from ktreport.contract import PARTNER_TABLES, PARTNERS_COLUMNS, Column, Table
-from ktreport.problems import Problem, count, sort_problems
-from ktreport.readers import (
+from ktreport.core.problems import Problem, count, sort_problems
+from ktreport.ingest.readers import (
     SPREADSHEET_ERRORS,
-    SUPPORTED_EXTENSIONS,
     RawTable,
     fold,
     header_key,
     read_table,
 )
-from ktreport.taxonomy import Taxonomy, load_taxonomy
+from ktreport.ingest.taxonomy import Taxonomy, load_taxonomy
 
-PARTNERS_FILE = "partners.csv"
-TAXONOMY_FILE = "skills_taxonomy.csv"
 # Dates outside this window are typing errors (a fixed window: the result must not depend
 # on the day the pipeline runs).
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -51,9 +54,6 @@ LATEST_DATE = dt.date(2035, 12, 31)
 # Rows of each file kept in the preview of the partner-readable validation report.
 PREVIEW_ROWS = 1000
 # Files in the table folders that are not partner files: notes, hidden files, Office locks.
-IGNORED_PREFIXES = (".", "~$", "readme")
-# Preference when one partner has several files for one table.
-EXTENSION_ORDER = {ext: i for i, ext in enumerate(SUPPORTED_EXTENSIONS)}
 URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
 UNKNOWN = "?"
 # Numbers beyond this are typing errors, and could not be stored as whole numbers exactly.
@@ -143,30 +143,6 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.as_posix()
 
 
-def is_partner_file(path: Path) -> bool:
-    return path.is_file() and not path.name.lower().startswith(IGNORED_PREFIXES)
-
-
-def discover_partner_files(raw_dir: Path) -> dict[tuple[str, str], list[Path]]:
-    """(table, partner_id) -> the files of ``raw_dir/<table>/`` with that stem, sorted.
-
-    Every file counts (an unreadable type is reported, not skipped), except hidden files,
-    notes named README* and the lock files Office leaves while a workbook is open.
-    """
-    found: dict[tuple[str, str], list[Path]] = defaultdict(list)
-    for table in PARTNER_TABLES:
-        folder = raw_dir / table
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if is_partner_file(path):
-                found[(table, path.stem)].append(path)
-    return {
-        key: sorted(paths, key=lambda p: (EXTENSION_ORDER.get(p.suffix.lower(), 99), p.name))
-        for key, paths in sorted(found.items())
-    }
-
-
 # ----------------------------------------------------------------------------- references
 
 
@@ -182,7 +158,7 @@ def load_references(
 def load_partners(
     path: Path, root: Path | None = None
 ) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    from ktreport import countries
+    from ktreport.ingest import countries
 
     display = display_path(path, root)
     table = read_table(path, display, PARTNERS_COLUMNS, PARTNERS_COLUMNS)
@@ -354,7 +330,7 @@ def parse_cell(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
             return Parsed(None, UNKNOWN, [("error", message, hint)])
         return Parsed(skill_id, skill_id)
     if kind == "country":
-        from ktreport import countries
+        from ktreport.ingest import countries
 
         country = countries.lookup(text)
         if country is None:
@@ -726,7 +702,7 @@ def read_part(path: Path) -> PartnerFile:
 
 def combine(parts: list[PartnerFile], references: References) -> ValidationResult:
     """Schema and cross-file checks over every partner file, and the tidy tables."""
-    from ktreport import clean
+    from ktreport.ingest import clean
 
     parts = sorted(parts, key=lambda p: (p.report.table, p.report.path))
     problems: list[Problem] = list(references.problems)
@@ -812,7 +788,7 @@ def _schema(table: Table):
     """The pandera schema of a partner table, generated from the contract."""
     import pandera.pandas as pa
 
-    from ktreport import countries
+    from ktreport.ingest import countries
 
     columns = {}
     for column in table.columns:

@@ -15,20 +15,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ktreport.catalog import PROBLEMS_FILE
 from ktreport.contract import (
     DURATION_CLASSES,
     DURATION_UNKNOWN,
     PROCESSED_KEYS,
     PROCESSED_TABLES,
 )
-from ktreport.problems import PROBLEM_COLUMNS, Problem, sort_problems
+from ktreport.core.problems import PROBLEM_COLUMNS, Problem, sort_problems
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ktreport.validate import PartnerFile, References
+    from ktreport.ingest.validate import PartnerFile, References
 
-PROBLEMS_FILE = "problems.csv"
 # Column kinds of the processed tables (everything else is text).
 NUMBER_COLUMNS = {"duration_hours"}
 INTEGER_COLUMNS = {"years_experience", "importance", "proficiency"}
@@ -47,7 +47,7 @@ def duration_class(hours: float | None) -> str:
 
 def build_tables(parts: list[PartnerFile], references: References) -> dict[str, pd.DataFrame]:
     """Every table of ``PROCESSED_TABLES`` from the checked partner files."""
-    from ktreport import countries
+    from ktreport.ingest import countries
 
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in PROCESSED_TABLES}
     for partner_id, partner in sorted(references.partners.items()):
@@ -187,7 +187,7 @@ def format_value(value: Any) -> str:
     import numpy as np
     import pandas as pd
 
-    from ktreport.validate import format_number
+    from ktreport.ingest.validate import format_number
 
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""

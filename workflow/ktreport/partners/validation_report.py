@@ -26,7 +26,7 @@ import jinja2
 
 from ktreport import __version__
 from ktreport.contract import PARTNER_TABLES
-from ktreport.problems import Problem, sort_problems
+from ktreport.core.problems import Problem, sort_problems
 
 HIDDEN = "(personal data, not shown)"
 NOT_UNDERSTOOD = "?"

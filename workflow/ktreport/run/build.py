@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ktreport.diff import SNAPSHOT_INFO, DiffError, Snapshot
+from ktreport.review.diff import SNAPSHOT_INFO, DiffError, Snapshot
 
 CACHE = Path(".cache/ktreport")
 WORKING_TREE = "working-tree"
-# What a snapshot keeps of a built tree (everything ktreport.diff reads, and the outputs).
+# What a snapshot keeps of a built tree (everything ktreport.review.diff reads, and the outputs).
 SNAPSHOT_PATHS = ("report/output", "report/_build", "report/chapters", "data/raw", "data/processed")
 Progress = Callable[[str], None]
 

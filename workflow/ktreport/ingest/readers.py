@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ktreport.problems import Problem
+from ktreport.catalog import CSV_EXTENSIONS, SPREADSHEET_EXTENSIONS
+from ktreport.core.problems import Problem
 
 # Limits that protect memory and time; a file beyond them is reported, never read whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB on disk
@@ -35,9 +36,6 @@ HEADER_SEARCH_ROWS = 30
 # Rows read at most (header search + data + a margin for blank rows); beyond: "too many rows".
 GRID_ROW_LIMIT = MAX_ROWS + HEADER_SEARCH_ROWS + 1000
 
-CSV_EXTENSIONS = (".csv",)
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-SUPPORTED_EXTENSIONS = CSV_EXTENSIONS + SPREADSHEET_EXTENSIONS
 
 # Values a spreadsheet shows when a formula fails.
 SPREADSHEET_ERRORS = frozenset(

@@ -38,7 +38,7 @@ from ktreport.contract import (
     Table,
 )
 
-PROJECT_RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+PROJECT_RAW = Path(__file__).resolve().parents[3] / "data" / "raw"
 SAMPLE_LABEL = "KT SoftSkills SAMPLE DATA"
 SYNTHETIC_LABEL = "KT SoftSkills SYNTHETIC DATA"
 SAMPLE_SEED = 2023

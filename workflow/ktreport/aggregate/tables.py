@@ -14,59 +14,20 @@ definition, its n and its denominator. Counting rules, applied everywhere:
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from ktreport import contract
+from ktreport.catalog import AGGREGATE_NAMES
 from ktreport.contract import label
-
-if TYPE_CHECKING:
-    import pandas as pd
-else:
-
-    class _LazyPandas:
-        """pandas, imported on first use: Snakemake imports this module to read
-        ``AGGREGATE_NAMES`` on every run, and pandas alone costs a second there."""
-
-        def __getattr__(self, name: str):
-            return getattr(importlib.import_module("pandas"), name)
-
-    pd = _LazyPandas()
 
 SHARE_DECIMALS = 4
 FLOAT_FORMAT = "%.4f"
 
-# Aggregate tables, in the order a reader meets them; the Snakemake rule lists its outputs
-# from this tuple, so a new table needs no change in the workflow.
-AGGREGATE_NAMES: tuple[str, ...] = (
-    "interviews_composition",
-    "interviews_by_group_country",
-    "interviews_by_country",
-    "interview_sample_table",
-    "case_studies_composition",
-    "case_studies_by_country",
-    "case_studies_by_region_provider",
-    "case_studies_by_mode_duration",
-    "case_study_list",
-    "training_offer_by_skill",
-    "training_offer_by_category",
-    "training_offer_by_cluster",
-    "interview_skills_overall",
-    "interview_skills_by_group",
-    "interview_skills_by_category",
-    "skill_gap_overall",
-    "skill_gap_by_group",
-    "supply_demand",
-    "ratings_by_skill",
-    "formats_overall",
-    "formats_by_group",
-    "quotes",
-    "codebook",
-)
 
 # Key columns of each aggregate: rows are sorted by them (deterministic output).
 AGGREGATE_KEYS: dict[str, tuple[str, ...]] = {

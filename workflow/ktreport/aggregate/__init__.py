@@ -1,0 +1,1 @@
+"""Stage 2: tidy tables -> aggregate tables and key figures."""

@@ -1,0 +1,1 @@
+"""Stage 4a: chapter templates + key figures -> Markdown chapters (jinja2)."""

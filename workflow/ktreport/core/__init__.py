@@ -1,0 +1,1 @@
+"""Shared helpers every stage uses: errors, problems, house style, io, git, provenance."""

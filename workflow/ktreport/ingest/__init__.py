@@ -1,0 +1,1 @@
+"""Stage 1: partner files -> validated, clean, tidy tables (data/processed/)."""

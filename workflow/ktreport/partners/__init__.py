@@ -1,0 +1,1 @@
+"""Outside the DAG: partner templates, the validation report, the data dictionary."""

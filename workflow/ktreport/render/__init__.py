@@ -1,0 +1,1 @@
+"""Stage 4b: chapters -> HTML (pandoc or Quarto) and PDF (WeasyPrint)."""

@@ -1,0 +1,1 @@
+"""Outside the DAG: `ktreport diff`, what changed between two versions."""

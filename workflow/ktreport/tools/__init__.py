@@ -1,0 +1,1 @@
+"""Outside the DAG: synthetic data and the benchmark."""
