@@ -4,7 +4,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.aggregate.tables import AggregateError
+from ktreport.core.errors import AggregateError
 from ktreport.figures.make import make_figures
 
 

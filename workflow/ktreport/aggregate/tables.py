@@ -24,6 +24,8 @@ import pandas as pd
 from ktreport import contract
 from ktreport.catalog import AGGREGATE_NAMES
 from ktreport.contract import label
+from ktreport.core.errors import AggregateError
+from ktreport.core.io import TEXT_COLUMNS, read_aggregates, read_key_figures  # noqa: F401
 
 SHARE_DECIMALS = 4
 FLOAT_FORMAT = "%.4f"
@@ -56,38 +58,6 @@ AGGREGATE_KEYS: dict[str, tuple[str, ...]] = {
     "codebook": ("skill_id",),
 }
 
-# Columns read back as text whatever they look like ("NA" is Namibia, not a missing value).
-TEXT_COLUMNS = frozenset(
-    {
-        "variable",
-        "characteristic",
-        "value",
-        "label",
-        "respondent_group",
-        "country",
-        "country_name",
-        "region",
-        "provider_type",
-        "delivery_mode",
-        "duration_class",
-        "audience",
-        "case_id",
-        "partner_id",
-        "programme",
-        "provider",
-        "skill_id",
-        "category",
-        "cluster",
-        "framework",
-        "dimension",
-        "format",
-        "quadrant",
-        "interview_id",
-        "quote",
-        "skills",
-        "url",
-    }
-)
 
 QUADRANTS: dict[str, str] = {
     "training_gap": "Training gap: high demand, low supply",
@@ -128,10 +98,6 @@ CHARACTERISTICS = {
     "certification": "Certificate",
     "best_practice": "Best practice",
 }
-
-
-class AggregateError(Exception):
-    """A processed table is missing or unreadable; the message says which and what to do."""
 
 
 # --------------------------------------------------------------------------- loading
@@ -1282,28 +1248,6 @@ def write_key_figures(figures: Mapping[str, dict], path: Path) -> Path:
     text = json.dumps(figures, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8", newline="")
     return path
-
-
-def read_aggregates(aggregates_dir: Path) -> dict[str, pd.DataFrame]:
-    """The aggregate tables written by ``write_aggregates``, typed again (for figures, text)."""
-    aggregates_dir = Path(aggregates_dir)
-    frames = {}
-    for name in AGGREGATE_NAMES:
-        path = aggregates_dir / f"{name}.csv"
-        if not path.exists():
-            raise AggregateError(f"{path}: aggregate table missing — run the aggregation step.")
-        header = pd.read_csv(path, nrows=0).columns
-        dtypes = {c: "str" for c in header if c in TEXT_COLUMNS}
-        frames[name] = pd.read_csv(
-            path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8"
-        )
-        for column in dtypes:
-            frames[name][column] = frames[name][column].fillna("")
-    return frames
-
-
-def read_key_figures(path: Path) -> dict[str, dict]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def aggregate_processed(processed_dir: Path, out_dir: Path, key_figures_path: Path) -> dict:

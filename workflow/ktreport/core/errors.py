@@ -11,3 +11,7 @@ from __future__ import annotations
 
 class KtreportError(Exception):
     """A problem a person can act on; ``str(error)`` is the message to show them."""
+
+
+class AggregateError(KtreportError):
+    """A processed table is missing or unreadable; the message says which and what to do."""

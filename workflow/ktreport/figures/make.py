@@ -1277,7 +1277,7 @@ def write_manifest(specs: Sequence[FigureSpec], path: Path) -> Path:
 
 def make_figures(aggregates_dir: Path, key_figures_path: Path, out_dir: Path) -> Path:
     """Read the aggregates and key figures, build and export every figure (rule and CLI)."""
-    from ktreport.aggregate.tables import read_aggregates, read_key_figures
+    from ktreport.core.io import read_aggregates, read_key_figures
 
     specs = build_figures(read_aggregates(aggregates_dir), read_key_figures(key_figures_path))
     return export_figures(specs, out_dir)
