@@ -28,8 +28,18 @@ from project_builds import (
 )
 
 from conftest import FIXTURES
-from ktreport.guard import scan as privacy
-from ktreport.guard.scan import GuardProblem, Leak, check_personal_data, publish, scan_files
+from ktreport.guard import (
+    GuardProblem,
+    Leak,
+    check_personal_data,
+    extract,
+    matching,
+    publish,
+    publishing,
+    scan,
+    scan_files,
+)
+from ktreport.guard import values as personal
 
 RAW = FIXTURES / "hostile" / "personal_values"
 SOURCE = "interviews/ALPHA.csv"
@@ -40,7 +50,7 @@ UNCONSENTED = "Nobody may read that we lost the Delta licensing dispute in court
 
 
 def _values():
-    return privacy.read_personal_values(RAW, root=RAW)
+    return personal.read_personal_values(RAW, root=RAW)
 
 
 def _scan(tmp_path: Path, name: str, content: str | bytes, **kwargs) -> list[Leak]:
@@ -115,7 +125,7 @@ def test_a_value_in_figure_data_is_found_but_the_plotly_library_is_not_read(tmp_
         + "</script>"
     )
     assert ("name", 2) in _kinds(_scan(tmp_path, "plots.html", markup))
-    assert "plotly.js v" not in privacy.html_text(f"<script>{plotly_js()}</script>")
+    assert "plotly.js v" not in extract.html_text(f"<script>{plotly_js()}</script>")
 
 
 def test_a_value_in_pdf_text_and_metadata_is_found(tmp_path):
@@ -161,7 +171,7 @@ def test_a_quote_without_consent_is_a_finding_only_in_the_deliverables(tmp_path)
 
 def test_the_message_names_file_kind_source_and_row_but_never_the_value(tmp_path):
     leaks = _scan(tmp_path, "report.html", f"<p>{MARIA} &lt;{MARIA_EMAIL}&gt;</p>")
-    message = privacy.leak_message(leaks)
+    message = scan.leak_message(leaks)
     for kind in ("e-mail", "name"):
         assert f"report.html contains an interviewee's {kind} (from " in message
         assert f"{SOURCE}, row 2)" in message
@@ -234,12 +244,12 @@ def test_a_publish_stopped_between_two_files_leaves_both_complete(tmp_path, monk
             raise KeyboardInterrupt  # as if the build were stopped here
         real_replace(source, target)
 
-    monkeypatch.setattr(privacy.os, "replace", replace_then_die)
+    monkeypatch.setattr(publishing.os, "replace", replace_then_die)
     with pytest.raises(KeyboardInterrupt):
         publish([staged / "a.html", staged / "b.html"], out)
     assert (out / "a.html").read_text(encoding="utf-8") == _html("new a.html")
     assert (out / "b.html").read_text(encoding="utf-8") == _html("old b.html")
-    monkeypatch.setattr(privacy.os, "replace", real_replace)
+    monkeypatch.setattr(publishing.os, "replace", real_replace)
     publish([staged / "a.html", staged / "b.html"], out)  # the next build cleans up
     assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html"]
 
@@ -265,7 +275,7 @@ def test_the_sample_build_passes_the_guard_and_publishes_what_it_checked(sample)
 def test_a_leak_planted_in_the_report_stops_the_build_without_showing_the_value(sample, tmp_path):
     tree = copy_tree(sample.tree, tmp_path / "project")
     before = published_bytes(tree)
-    values = privacy.read_personal_values(tree / "data/raw", root=tree)
+    values = personal.read_personal_values(tree / "data/raw", root=tree)
     email = next(v for v in values if v.kind == "email" and "UH" in v.source)
     staged = tree / "report/_build/output" / Path(HTML).name
     markup = staged.read_text(encoding="utf-8")
@@ -322,12 +332,12 @@ def test_quotes_are_anonymised_and_personal_values_are_in_no_output(tmp_path_fac
 
 # ----------------------------------------------------------------- the index finds the same
 _INDEX_VALUES = [
-    privacy.PersonalValue("name", "raw.csv", 2, "Anna Rossi"),
-    privacy.PersonalValue("email", "raw.csv", 2, "anna.rossi@uni-x.example"),
-    privacy.PersonalValue("organisation", "raw.csv", 3, "Ufficio (Brevetti)"),
-    privacy.PersonalValue("organisation", "raw.csv", 4, "--**--"),  # no word character
-    privacy.PersonalValue("phone", "raw.csv", 2, "+39 051 209 9111"),
-    privacy.PersonalValue("phone", "raw.csv", 3, "0049 30 1234567"),
+    personal.PersonalValue("name", "raw.csv", 2, "Anna Rossi"),
+    personal.PersonalValue("email", "raw.csv", 2, "anna.rossi@uni-x.example"),
+    personal.PersonalValue("organisation", "raw.csv", 3, "Ufficio (Brevetti)"),
+    personal.PersonalValue("organisation", "raw.csv", 4, "--**--"),  # no word character
+    personal.PersonalValue("phone", "raw.csv", 2, "+39 051 209 9111"),
+    personal.PersonalValue("phone", "raw.csv", 3, "0049 30 1234567"),
 ]
 _INDEX_PIECES = [
     "Anna Rossi", "anna  rossi", "Annarossi", "xAnna Rossi", "ANNA ROSSI.",
@@ -339,14 +349,14 @@ _INDEX_PIECES = [
 
 
 def _brute_force(text: str, needles) -> set[tuple[str, int]]:
-    plain = privacy.normalise(text)
+    plain = personal.normalise(text)
     found = set()
     for needle in needles:
         if needle.literal:
             hit = needle.pattern.search(plain) is not None
         else:
             hit = any(
-                privacy._is_phone_match(m, needle.n_digits) for m in needle.pattern.finditer(text)
+                matching.is_phone_match(m, needle.n_digits) for m in needle.pattern.finditer(text)
             )
         if hit:
             found.add((needle.value.kind, needle.value.row))
@@ -357,6 +367,6 @@ def _brute_force(text: str, needles) -> set[tuple[str, int]]:
 @given(st.lists(st.sampled_from(_INDEX_PIECES), max_size=12))
 def test_indexed_scan_finds_exactly_what_trying_every_value_finds(pieces):
     text = "".join(pieces)
-    needles = privacy._needles(_INDEX_VALUES, set())
-    leaks = privacy.scan_text(text, needles, "out.txt", privacy._NeedleIndex(needles))
+    needles = matching.needles_for(_INDEX_VALUES, set())
+    leaks = scan.scan_text(text, needles, "out.txt", matching.NeedleIndex(needles))
     assert {(leak.kind, leak.row) for leak in leaks} == _brute_force(text, needles)

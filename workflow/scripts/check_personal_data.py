@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.guard.scan import (
+from ktreport.guard import (
     GuardProblem,
     check_personal_data,
     files_under,

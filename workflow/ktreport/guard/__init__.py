@@ -1,1 +1,29 @@
-"""Stage 5: the personal-data guard over every output, and publishing."""
+"""Stage 5: the personal-data guard over every output, and publishing.
+
+``values`` reads the personal values of the raw interviews files, ``matching`` searches
+for them, ``extract`` gives the text of each output type, ``scan`` reports what it finds
+(file and kind of value, never the value) and ``publishing`` publishes the staged outputs
+by temporary file and rename.
+"""
+
+from ktreport.guard.extract import GuardProblem
+from ktreport.guard.publishing import publish
+from ktreport.guard.scan import (
+    Leak,
+    ScanResult,
+    check_personal_data,
+    files_under,
+    leak_message,
+    scan_files,
+)
+
+__all__ = [
+    "GuardProblem",
+    "Leak",
+    "ScanResult",
+    "check_personal_data",
+    "files_under",
+    "leak_message",
+    "publish",
+    "scan_files",
+]

@@ -1,0 +1,90 @@
+"""Stage 5, the guard, last step: publish the checked outputs into ``report/output/``.
+
+Each file is written to a temporary file in that folder and renamed over the old one, so a
+reader (or a build killed at any moment) only ever sees a complete old or a complete new
+file. Nothing is published unless every file is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from ktreport.guard.extract import GuardProblem, pdf_text
+
+PARTIAL_MARK = ".partial-"
+
+
+def incomplete_reason(path: Path) -> str | None:
+    """Why ``path`` is not a complete output (None when it is)."""
+    path = Path(path)
+    if not path.is_file():
+        return "it does not exist"
+    if path.stat().st_size == 0:
+        return "it is empty"
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - 64))
+            tail = stream.read().strip().lower()
+        if not tail.endswith(b"</html>"):
+            return "it does not end with </html>"
+    elif suffix == ".pdf":
+        try:
+            pdf_text(path)
+        except GuardProblem:
+            return "it is not a readable PDF"
+    elif suffix == ".json":
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return "it is not valid JSON"
+    return None
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # not possible on every platform; the rename is still atomic
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Copy checked outputs into ``out_dir``, each by a temporary file and a rename.
+
+    Every file is checked to be complete first; nothing is published unless all are.
+    Temporary files left by a killed earlier publish are removed. Returns the targets.
+    """
+    out_dir = Path(out_dir)
+    problems = [
+        f"{Path(p).as_posix()}: {reason}"
+        for p in files
+        if (reason := incomplete_reason(Path(p))) is not None
+    ]
+    if problems:
+        raise GuardProblem("not published, an output is incomplete: " + "; ".join(problems))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f".*{PARTIAL_MARK}*"):
+        stale.unlink(missing_ok=True)
+    targets = []
+    for source in files:
+        source = Path(source)
+        target = out_dir / source.name
+        temporary = out_dir / f".{source.name}{PARTIAL_MARK}{os.getpid()}"
+        with source.open("rb") as reader, temporary.open("wb") as writer:
+            while chunk := reader.read(1 << 20):
+                writer.write(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.replace(temporary, target)
+        targets.append(target)
+    _fsync_folder(out_dir)
+    return targets
