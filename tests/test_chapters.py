@@ -21,8 +21,9 @@ from ktreport.aggregate.tables import (
     write_aggregates,
     write_key_figures,
 )
+from ktreport.catalog import FIGURE_IDS
 from ktreport.chapters import text
-from ktreport.figures.make import FIGURE_IDS, build_figures, write_manifest
+from ktreport.figures import build_figures, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "report" / "chapters"

@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 
 from ktreport.aggregate.tables import build_aggregates, key_figures
-from ktreport.figures.make import (
-    FIGURE_IDS,
-    FONT_FAMILY,
-    OKABE_ITO,
-    TEMPLATE_NAME,
-    build_figures,
-    export_figures,
-    figure_json,
-    stable_svg,
-)
+from ktreport.catalog import FIGURE_IDS
+from ktreport.figures import build_figures, export_figures
+from ktreport.figures.export import figure_json, stable_svg
+from ktreport.figures.theme import FONT_FAMILY, OKABE_ITO, TEMPLATE_NAME
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
 

@@ -5,7 +5,7 @@ import traceback
 from pathlib import Path
 
 from ktreport.core.errors import AggregateError
-from ktreport.figures.make import make_figures
+from ktreport.figures import make_figures
 
 
 def main(smk) -> int:
