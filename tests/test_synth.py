@@ -1,4 +1,4 @@
-"""The SAMPLE data of data/raw/ and the synthetic-data generator (ktreport.tools.synth).
+"""The SAMPLE data of data/raw/ and the synthetic-data generator (ktreport.tools.synth*).
 
 The sample is read here directly, the way a partner's files are (pandas, openpyxl), not through
 the pipeline's readers: these tests pin down what the files contain, so that the pipeline's own

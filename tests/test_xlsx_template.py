@@ -268,7 +268,7 @@ def test_a_long_list_of_allowed_values_goes_to_the_hidden_lists_sheet():
         columns=(Column("choice", "enum", True, "One of many values.", allowed=many),),
     )
     partner = xlsx_template.Partner("ALPHA", "Alpha University", "IT")
-    skill = xlsx_template.Skill("negotiation", "Negotiation", "soft", "Interpersonal", "")
+    skill = xlsx_template.Skill("negotiation", "Negotiation", "soft", "Interpersonal", framework="")
     workbook = build_workbook(partner, (table,), (skill,))
     assert workbook["lists"].sheet_state == "hidden"
     assert workbook.sheetnames[-1] == "lists"

@@ -1,4 +1,4 @@
-"""Stage 1, documentation: the data dictionary (``docs/data-dictionary.md``) from the contract.
+"""Outside the DAG, for partners: the data dictionary (docs/data-dictionary.md) from the contract.
 
 Everything below is generated from ``contract``, the reading limits of ``readers``, the date
 window of ``validate`` and the skills taxonomy file, so the dictionary partners read cannot

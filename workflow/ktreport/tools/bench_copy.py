@@ -1,0 +1,187 @@
+"""``make bench``, its copy of the project: cloned, given synthetic data, then edited.
+
+Every measurement runs in a temporary copy (a ``git clone`` of HEAD, or of the working
+tree's tracked files), never in the user's checkout: its ``data/raw/`` and
+``report/output/`` are not touched, and no Snakemake lock is taken there. The edits are
+the two a rebuild is timed after: one sentence appended to one chapter template
+(prose-only) and one cell of one partner CSV changed (one-partner).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ktreport.core import git
+from ktreport.tools.bench_measure import BenchProblem, check_run, run_measured
+
+# Appended to a chapter template for the prose-only rebuild (plain text: no jinja, no
+# Markdown syntax, so it cannot break the chapter).
+BENCH_SENTENCE = "This sentence was appended by make bench to time a prose-only rebuild."
+# The partner table and column changed for the one-partner rebuild: a correction a partner
+# typically sends (a programme's length), which changes aggregates, figures and prose.
+PARTNER_TABLE = "case_studies"
+PARTNER_COLUMN = "duration_hours"
+
+
+# --------------------------------------------------------------------------- the copy
+@dataclass(frozen=True)
+class Project:
+    """A temporary copy of the project to build in, and how to run its tools."""
+
+    path: Path
+    python: Path
+
+    @property
+    def bin_dir(self) -> Path:
+        return self.python.parent
+
+    def tool(self, name: str) -> str:
+        candidate = self.bin_dir / name
+        if candidate.is_file():
+            return str(candidate)
+        found = shutil.which(name)
+        if found is None:
+            raise BenchProblem(
+                f"{name} is not installed next to {self.python} nor on PATH: run `make env`."
+            )
+        return found
+
+    def environment(self) -> dict[str, str]:
+        """The copy's own library first on the import path, this environment's tools first
+        on PATH (the editable install would otherwise import the user's checkout)."""
+        env = dict(os.environ)
+        env["PATH"] = os.pathsep.join([str(self.bin_dir), env.get("PATH", "")])
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(self.path / "workflow"), env.get("PYTHONPATH", "")) if p
+        )
+        env.pop("SNAKEMAKE_PROFILE", None)
+        return env
+
+
+def _git(root: Path, *args: str) -> str:
+    result = git.run(root, *args)
+    if result.returncode != 0:
+        raise BenchProblem(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def copy_project(root: Path, target: Path, *, working_tree: bool = False) -> Path:
+    """Clone the project at ``root`` (a git checkout) into ``target``.
+
+    The clone holds HEAD's tracked files; with ``working_tree`` the tracked files changed or
+    deleted in the checkout are copied over (untracked files never are: build outputs, caches
+    and local data stay out)."""
+    root, target = Path(root), Path(target)
+    if not (root / ".git").exists():
+        raise BenchProblem(f"{root} is not a git checkout: make bench copies it with git clone.")
+    _git(root, "rev-parse", "--verify", "HEAD")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _git(target.parent, "clone", "--quiet", "--no-hardlinks", str(root.resolve()), str(target))
+    if working_tree:
+        changed = _git(root, "diff", "--name-only", "-z", "HEAD").split("\0")
+        for name in sorted(n for n in changed if n):
+            source, copy = root / name, target / name
+            if source.is_file():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy)
+            elif copy.exists():
+                copy.unlink()
+    return target
+
+
+def use_synthetic_data(project: Project, scale: int, seed: int = 1) -> None:
+    """Replace the copy's partner files by ``ktreport synth --scale N`` (the copy only).
+
+    The partner folders are emptied first; the top-level files stay (synth rewrites
+    partners.csv and README.md, and copies the taxonomy from the copy's own data/raw/)."""
+    raw = project.path / "data" / "raw"
+    for child in sorted(raw.iterdir()):
+        if child.is_dir():
+            shutil.rmtree(child)
+    run = run_measured(
+        [
+            str(project.python),
+            "-m",
+            "ktreport.cli",
+            "synth",
+            "--scale",
+            str(scale),
+            "--seed",
+            str(seed),
+            "--out",
+            "data/raw",
+            "--force",
+        ],
+        cwd=project.path,
+        env=project.environment(),
+    )
+    check_run(run, f"ktreport synth --scale {scale}", project.path)
+
+
+# --------------------------------------------------------------------------- edits
+def append_sentence(chapters_dir: Path, sentence: str = BENCH_SENTENCE) -> Path:
+    """Append one paragraph to one chapter template (the second in reading order, so the
+    executive summary stays as it is); returns the template changed."""
+    templates = sorted(Path(chapters_dir).glob("*.md.j2"))
+    if not templates:
+        raise BenchProblem(f"{chapters_dir}: no chapter template (*.md.j2) to change.")
+    template = templates[1] if len(templates) > 1 else templates[0]
+    data = template.read_bytes()
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    ending = b"" if data.endswith(newline) else newline
+    template.write_bytes(data + ending + newline + sentence.encode("utf-8") + newline)
+    return template
+
+
+def _header_name(cell: str) -> str:
+    """A header cell as a contract name: "Duration hours" → "duration_hours"."""
+    return re.sub(r"[\s-]+", "_", cell.strip().lstrip("\ufeff").casefold())
+
+
+def _csv_layout(text: str, column: str) -> tuple[str, list[list[str]]]:
+    """The delimiter under which the header has ``column``, and the parsed rows."""
+    for delimiter in (",", ";", "\t", "|"):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        if rows and column in [_header_name(cell) for cell in rows[0]]:
+            return delimiter, rows
+    raise BenchProblem(f"no column '{column}' in the header")
+
+
+def change_partner_cell(
+    raw_dir: Path, table: str = PARTNER_TABLE, column: str = PARTNER_COLUMN
+) -> tuple[Path, int]:
+    """Add 1 to the first whole number in ``column`` of the first CSV of ``table`` (by
+    file name) that has one, keeping the file's encoding, delimiter and line ends.
+
+    Returns the file and the spreadsheet row changed (the header is row 1)."""
+    files = sorted((Path(raw_dir) / table).glob("*.csv"))
+    for path in files:
+        data = path.read_bytes()
+        bom = data.startswith(b"\xef\xbb\xbf")
+        text = data.decode("utf-8-sig")
+        try:
+            delimiter, rows = _csv_layout(text, column)
+        except BenchProblem:
+            continue
+        index = [_header_name(cell) for cell in rows[0]].index(column)
+        for number, row in enumerate(rows[1:], start=2):
+            value = row[index].strip() if index < len(row) else ""
+            if value.isdigit():
+                row[index] = str(int(value) + 1)
+                terminator = "\r\n" if "\r\n" in text else "\n"
+                buffer = io.StringIO(newline="")
+                csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(rows)
+                out = buffer.getvalue()
+                if not text.endswith(terminator):
+                    out = out.removesuffix(terminator)
+                path.write_bytes(out.encode("utf-8-sig" if bom else "utf-8"))
+                return path, number
+    raise BenchProblem(
+        f"{Path(raw_dir) / table}: no CSV file with a whole number in '{column}' to change."
+    )

@@ -1,0 +1,108 @@
+"""``make bench``, its summary: the ratios to the floor and the targets of issue 7.
+
+Read from the measurements of every scale; a target whose scale was not measured is
+``null`` (not measured), never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ktreport.tools.bench_measure import SAMPLE_SCALE, Measurement, scale_label
+
+# The targets of issue 7: (summary key, limit, what it means).
+TARGETS: tuple[tuple[str, float, str], ...] = (
+    ("cold_over_floor", 3.0, "cold build <= 3x floor"),
+    ("prose_over_floor", 1.5, "prose-only rebuild <= 1.5x floor"),
+    ("noop_over_dry_run", 1.3, "no-op rebuild <= 1.3x snakemake --dry-run"),
+    ("cold_scale_100_over_sample", 1.5, "scale-100 cold build <= 1.5x sample cold build"),
+    ("peak_rss_mib_scale_100", 1024.0, "peak memory at scale 100 < 1 GiB"),
+    ("validate_sample_seconds", 1.5, "ktreport validate of the sample < 1.5 s"),
+)
+_LARGEST_SCALE = 100
+
+
+def _seconds(measurements: Sequence[Measurement], scale: int, measure: str) -> float | None:
+    for m in measurements:
+        if m.scale == scale and m.measure == measure:
+            return m.peak_rss_mib if measure == "peak_rss" else m.seconds
+    return None
+
+
+def _cpu(measurements: Sequence[Measurement], scale: int, measure: str) -> float | None:
+    for m in measurements:
+        if m.scale == scale and m.measure == measure:
+            return m.cpu_seconds if m.cpu_seconds is not None else m.detail.get("cpu_seconds_child")
+    return None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
+    """Ratios to the floor (per scale) and the targets of issue 7, each met or missed
+    (``null`` when a scale it needs was not measured)."""
+    scales = sorted({m.scale for m in measurements})
+    per_scale: dict[str, dict[str, float | None]] = {}
+    for scale in scales:
+        floor = _seconds(measurements, scale, "floor")
+        per_scale[scale_label(scale)] = {
+            "cold_over_floor": _ratio(_seconds(measurements, scale, "cold_build"), floor),
+            "prose_over_floor": _ratio(_seconds(measurements, scale, "prose_rebuild"), floor),
+            "partner_over_floor": _ratio(_seconds(measurements, scale, "partner_rebuild"), floor),
+            "noop_over_dry_run": _ratio(
+                _seconds(measurements, scale, "noop_rebuild"),
+                _seconds(measurements, scale, "dry_run"),
+            ),
+            "noop_ktreport_build_over_dry_run": _ratio(
+                _seconds(measurements, scale, "noop_ktreport_build"),
+                _seconds(measurements, scale, "dry_run"),
+            ),
+            # CPU time is steadier than wall time when other work shares the machine.
+            "cold_over_floor_cpu": _ratio(
+                _cpu(measurements, scale, "cold_build"), _cpu(measurements, scale, "floor")
+            ),
+            "prose_over_floor_cpu": _ratio(
+                _cpu(measurements, scale, "prose_rebuild"), _cpu(measurements, scale, "floor")
+            ),
+        }
+    largest = _LARGEST_SCALE if _LARGEST_SCALE in scales else None
+    values: dict[str, float | None] = {
+        "cold_scale_100_over_sample": _ratio(
+            _seconds(measurements, _LARGEST_SCALE, "cold_build"),
+            _seconds(measurements, SAMPLE_SCALE, "cold_build"),
+        ),
+        "peak_rss_mib_scale_100": _round(_seconds(measurements, largest, "peak_rss"))
+        if largest
+        else None,
+        "validate_sample_seconds": _round(_seconds(measurements, SAMPLE_SCALE, "validate")),
+    }
+    targets: list[dict[str, Any]] = []
+    for key, limit, text in TARGETS:
+        if key in values:
+            checks = [("", values[key])]
+        else:
+            checks = [(label, ratios[key]) for label, ratios in per_scale.items()]
+        for label, value in checks:
+            met = None if value is None else value <= limit
+            if key == "peak_rss_mib_scale_100" and value is not None:
+                met = value < limit
+            target = {"target": text, "value": value, "limit": limit, "met": met}
+            if label:
+                target["data"] = label
+            targets.append(target)
+    known = [t["met"] for t in targets if t["met"] is not None]
+    return {
+        "summary": "ratios",
+        "ratios": per_scale,
+        "targets": targets,
+        "targets_met": sum(known),
+        "targets_missed": len(known) - sum(known),
+        "targets_not_measured": len(targets) - len(known),
+    }
