@@ -362,8 +362,8 @@ def _loaded(imports: str, heavy: tuple[str, ...]) -> list[str]:
     [
         # A rule process pays for what it imports (WeasyPrint 1.5-2 s, pandas 0.5 s): the
         # chapters and the HTML need no WeasyPrint; each per-file ingest job no pandas.
-        ("import ktreport.render.engine", ("weasyprint", "plotly")),
-        ("from ktreport.render.engine import RenderProblem, choose_renderer", ("weasyprint",)),
+        ("import ktreport.render", ("weasyprint", "plotly")),
+        ("from ktreport.chapters import RenderProblem, choose_renderer", ("weasyprint",)),
         ("import ktreport.ingest.validate", ("pandas", "pandera", "plotly", "weasyprint")),
         ("import ktreport.figures.make", ("pandas", "weasyprint")),
         ("import ktreport.aggregate.tables", ("plotly", "weasyprint")),

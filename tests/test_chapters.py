@@ -22,7 +22,7 @@ from ktreport.aggregate.tables import (
     write_key_figures,
 )
 from ktreport.catalog import FIGURE_IDS
-from ktreport.chapters import text
+from ktreport.chapters import build_context, write_chapters
 from ktreport.figures import build_figures, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ def render(processed: Path, work: Path) -> dict[str, str]:
     specs = build_figures(read_aggregates(work / "aggregates"), figures)
     write_manifest(specs, work / "figures.json")
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    context = text.build_context(
+    context = build_context(
         config=config,
         build=BUILD,
         key_figures=work / "key_figures.json",
@@ -48,7 +48,7 @@ def render(processed: Path, work: Path) -> dict[str, str]:
         aggregates_dir=work / "aggregates",
         processed_dir=processed,
     )
-    written = text.write_chapters(CHAPTERS, context, work / "chapters")
+    written = write_chapters(CHAPTERS, context, work / "chapters")
     return {path.name: path.read_text(encoding="utf-8") for path in written}
 
 

@@ -19,7 +19,7 @@ from project_builds import HTML, PDF, append_rows, built, hostile_fixture_rows
 
 from conftest import FIXTURES, RAW
 from ktreport.ingest.validate import validate_raw
-from ktreport.render.engine import (
+from ktreport.render.assemble import (
     _PLOTS_INIT,
     PLOTLY_CONFIG,
     _script_json,

@@ -14,7 +14,7 @@ import pytest
 from project_builds import HTML, PDF, built, can_unshare
 
 from conftest import ROOT
-from ktreport.render import engine as render
+from ktreport import render
 
 NO_UNSHARE = (
     "cannot cut the network here: `unshare -n true` fails (it needs root or unprivileged "
@@ -83,7 +83,7 @@ def test_pandoc_runs_in_its_sandbox(tmp_path, monkeypatch):
         seen.append(list(command))
         return subprocess.CompletedProcess(command, 0, "<html></html>", "")
 
-    monkeypatch.setattr(render, "_run", fake_run)
+    monkeypatch.setattr(render.pandoc, "run_engine", fake_run)
     chapter = tmp_path / "01.qmd"
     chapter.write_text("# Title\n", encoding="utf-8")
     render.pandoc_html(

@@ -116,7 +116,7 @@ def test_a_value_inside_an_embedded_svg_figure_is_found(tmp_path):
 
 
 def test_a_value_in_figure_data_is_found_but_the_plotly_library_is_not_read(tmp_path):
-    from ktreport.render.engine import plotly_js
+    from ktreport.render import plotly_js
 
     markup = (
         f"<script>{plotly_js()}</script>"

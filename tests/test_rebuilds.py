@@ -61,7 +61,7 @@ def test_a_changed_reader_recleans_every_partner_file(tree):
 def test_a_changed_chapters_module_rewrites_the_text_but_redraws_no_figure(tree):
     # The old regex walk over imports also matched comments, so a comment naming another
     # module made unrelated steps depend on it; rules now list their subpackages.
-    jobs = _jobs_after_changing(tree, "chapters/text")
+    jobs = _jobs_after_changing(tree, "chapters/write")
     assert {"write_chapters", "render_html", "render_pdf"} <= jobs
     assert not jobs & {"make_figures", "aggregate_tables", "combine_tables"}
 

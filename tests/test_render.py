@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ktreport.chapters import text
-from ktreport.render import engine as render
+from ktreport import render
+from ktreport.chapters import build_context, dump_context, write_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = ROOT / "report"
@@ -63,7 +63,7 @@ BUILD = {
 
 def make_context(build_dir: Path, *, sample_data: bool = True) -> dict:
     config = {**CONFIG, "sample_data": sample_data}
-    return text.build_context(
+    return build_context(
         config=config,
         build=BUILD,
         key_figures=FIXTURE / "key_figures.json",
@@ -79,9 +79,9 @@ def prepare(
     """Figures into the build directory, chapters templated: (chapters, context)."""
     shutil.copytree(FIGURES, build_dir / "figures", dirs_exist_ok=True)
     context = make_context(build_dir, sample_data=sample_data)
-    chapters = text.write_chapters(chapters_dir, context, build_dir / "chapters")
+    chapters = write_chapters(chapters_dir, context, build_dir / "chapters")
     # Render from the JSON dump, as the rule scripts do.
-    text.dump_context(context, build_dir / "render_context.json")
+    dump_context(context, build_dir / "render_context.json")
     dumped = json.loads((build_dir / "render_context.json").read_text())
     return chapters, dumped
 
@@ -389,7 +389,7 @@ def test_the_quarto_project_is_staged_next_to_the_chapters(tmp_path, monkeypatch
         (cwd / "quarto" / "index.html").write_text("<html><body>rendered</body></html>")
         return subprocess.CompletedProcess(command, 0, "", "")
 
-    monkeypatch.setattr(render, "_run", fake_quarto)
+    monkeypatch.setattr(render.quarto, "run_engine", fake_quarto)
     render.render_html(
         chapters,
         tmp_path / "q.html",
@@ -506,7 +506,7 @@ def test_pdf_is_the_same_bytes_from_a_fresh_process(built, tmp_path):
     chapters, context = prepare(build_dir)
     (tmp_path / "context.json").write_text(json.dumps(context))
     script = (
-        "import json, sys; from pathlib import Path; from ktreport.render import engine as render\n"
+        "import json, sys; from pathlib import Path; from ktreport import render\n"
         "a = sys.argv\n"
         "render.render_pdf([Path(p) for p in a[4:]], Path(a[1]),"
         " context=json.loads(Path(a[2]).read_text()), report_dir=Path(a[3]),"
@@ -551,7 +551,7 @@ def test_long_tables_repeat_their_header_and_keep_rows_whole(tmp_path):
 
 
 def test_tables_get_the_column_widths_text_table_computed(built):
-    # pandoc runs with --columns=text.TABLE_LINE, so it uses table()'s dash counts.
+    # pandoc runs with --columns=layout.TABLE_LINE, so it uses table()'s dash counts.
     for page in (built["html"], built["print_html"]):
         table = re.search(r'<table id="tbl-groups"[^>]*>.*?</table>', page, re.S).group(0)
         assert len(re.findall(r'<col style="width: \d+%" />', table)) == 3
@@ -682,6 +682,7 @@ def test_a_stylesheet_that_reaches_outside_fails_the_pdf(tmp_path):
     report_dir = tmp_path / "report"
     shutil.copytree(REPORT_DIR / "templates", report_dir / "templates")
     shutil.copytree(REPORT_DIR / "assets", report_dir / "assets")
+    shutil.copytree(REPORT_DIR / "pandoc", report_dir / "pandoc")
     with open(report_dir / "assets" / "paged.css", "a") as css:
         css.write(
             'body { background: url("https://example.org/bg.png"); }\n'

@@ -13,7 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ktreport.chapters import text
+from ktreport.chapters import (
+    KeyFigure,
+    TemplateProblem,
+    build_context,
+    dump_context,
+    filters,
+    layout,
+    load_key_figures,
+    write_chapters,
+)
+from ktreport.chapters.blocks import build_information
 from ktreport.core import provenance
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "minimal_report"
@@ -38,8 +48,8 @@ def write_templates(directory: Path, **templates: str) -> Path:
     return directory
 
 
-def kf(**figures: dict) -> dict[str, text.KeyFigure]:
-    path_figures = {name: text.KeyFigure(name=name, **record) for name, record in figures.items()}
+def kf(**figures: dict) -> dict[str, KeyFigure]:
+    path_figures = {name: KeyFigure(name=name, **record) for name, record in figures.items()}
     return path_figures
 
 
@@ -57,29 +67,29 @@ def kf(**figures: dict) -> dict[str, text.KeyFigure]:
     ],
 )
 def test_pct_formats_shares_in_house_style(value, digits, expected):
-    assert text.pct(value, digits) == expected
+    assert filters.pct(value, digits) == expected
 
 
 def test_pct_of_a_missing_value_is_a_dash():
-    assert text.pct(None) == "–"
-    assert text.pct(float("nan")) == "–"
+    assert filters.pct(None) == "–"
+    assert filters.pct(float("nan")) == "–"
 
 
 def test_pp_gives_signed_percentage_points():
-    assert text.pp(0.12) == f"+12{NBSP}percentage points"
-    assert text.pp(-0.05) == f"\u22125{NBSP}percentage points"
-    assert text.pp(0.01) == f"+1{NBSP}percentage point"
+    assert filters.pp(0.12) == f"+12{NBSP}percentage points"
+    assert filters.pp(-0.05) == f"\u22125{NBSP}percentage points"
+    assert filters.pp(0.01) == f"+1{NBSP}percentage point"
 
 
 def test_num_separates_thousands_and_keeps_integers_whole():
-    assert text.num(1234) == "1,234"
-    assert text.num(3.0) == "3"
-    assert text.num(3.456) == "3.5"
-    assert text.num(3.456, 2) == "3.46"
+    assert filters.num(1234) == "1,234"
+    assert filters.num(3.0) == "3"
+    assert filters.num(3.456) == "3.5"
+    assert filters.num(3.456, 2) == "3.46"
 
 
 def test_n_of():
-    assert text.n_of(25, 60) == "25 of 60"
+    assert filters.n_of(25, 60) == "25 of 60"
 
 
 @pytest.mark.parametrize(
@@ -93,11 +103,11 @@ def test_n_of():
     ],
 )
 def test_plural(n, args, expected):
-    assert text.plural(n, *args) == expected
+    assert filters.plural(n, *args) == expected
 
 
 def test_plural_without_the_number():
-    assert text.plural(2, "interview", with_number=False) == "interviews"
+    assert filters.plural(2, "interview", with_number=False) == "interviews"
 
 
 @pytest.mark.parametrize(
@@ -113,28 +123,28 @@ def test_plural_without_the_number():
     ],
 )
 def test_join_list(items, expected):
-    assert text.join_list(items) == expected
+    assert filters.join_list(items) == expected
 
 
 def test_join_list_with_or():
-    assert text.join_list(["a", "b", "c"], "or") == "a, b or c"
+    assert filters.join_list(["a", "b", "c"], "or") == "a, b or c"
 
 
 # --------------------------------------------------------------------------- md escaping
 def test_md_makes_script_tags_visible_text():
-    output = pandoc_to_html(text.md("<script>alert(1)</script>"))
+    output = pandoc_to_html(filters.md("<script>alert(1)</script>"))
     assert "<script>" not in output
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in output
 
 
 def test_md_keeps_jinja_and_shortcode_syntax_literal():
-    output = pandoc_to_html(text.md("{{ 7*7 }} and {{< include x >}}"))
+    output = pandoc_to_html(filters.md("{{ 7*7 }} and {{< include x >}}"))
     assert html.unescape(re.sub(r"</?p>", "", output)).strip() == "{{ 7*7 }} and {{< include x >}}"
 
 
 def test_md_stops_markdown_structure_and_citations():
     source = "# not a heading\n1. not a list *not emphasis* @fig-x [link](http://x) | pipe"
-    output = pandoc_to_html(text.md(source))
+    output = pandoc_to_html(filters.md(source))
     assert "<h1" not in output and "<ol" not in output and "<em>" not in output
     assert "<a " not in output and "citation" not in output
     assert html.unescape(re.sub(r"</?p>", "", output)).strip() == " ".join(source.split())
@@ -154,26 +164,26 @@ def test_md_stops_markdown_structure_and_citations():
 def test_md_renders_any_partner_text_exactly_as_typed(value):
     # Runs of ordinary white space collapse (as in HTML); other spaces stay as typed.
     expected = re.sub(r"[ \t\n\r\f\v]+", " ", value).strip(" ")
-    output = pandoc_to_html(text.md(value))
+    output = pandoc_to_html(filters.md(value))
     shown = html.unescape(re.sub(r"</?p>", "", output)).strip()
     assert shown == expected
 
 
 def test_md_collapses_line_breaks():
-    assert "\n" not in text.md("first line\nsecond line\r\nthird")
+    assert "\n" not in filters.md("first line\nsecond line\r\nthird")
 
 
 def test_a_percentage_keeps_its_no_break_space_through_md_and_its_source_span():
     # "83 %" must not break between the number and the sign at the end of a line.
-    assert text.md(f"83{NBSP}%") == f"83{NBSP}\\%"
-    share = text.KeyFigure(name="share_soft", value=0.83, unit="share")
+    assert filters.md(f"83{NBSP}%") == f"83{NBSP}\\%"
+    share = KeyFigure(name="share_soft", value=0.83, unit="share")
     assert f"[83{NBSP}\\%]" in str(share)
     assert f"83{NBSP}%" in pandoc_to_html(str(share))
 
 
 # --------------------------------------------------------------------------- key figures
 def test_key_figure_renders_its_value_with_its_source():
-    figure = text.KeyFigure(
+    figure = KeyFigure(
         name="n_required_negotiation",
         value=41,
         definition="interviewees who named negotiation as required",
@@ -191,13 +201,13 @@ def test_key_figure_renders_its_value_with_its_source():
 
 
 def test_filters_keep_the_source_span_of_a_key_figure():
-    share = text.KeyFigure(name="share_x", value=0.6833, definition="d", n=41, denominator=60)
-    output = pandoc_to_html(text.pct(share))
+    share = KeyFigure(name="share_x", value=0.6833, definition="d", n=41, denominator=60)
+    output = pandoc_to_html(filters.pct(share))
     assert 'data-kf="share_x"' in output and f">68{NBSP}%</span>" in output
 
 
 def test_a_definition_with_quotes_stays_inside_its_attribute():
-    figure = text.KeyFigure(name="x", value=3, definition='the "best" one \\ really')
+    figure = KeyFigure(name="x", value=3, definition='the "best" one \\ really')
     output = pandoc_to_html(str(figure))
     assert 'title="x — the &quot;best&quot; one \\ really"' in output
 
@@ -218,21 +228,21 @@ def test_load_key_figures_reads_the_aggregate_format(tmp_path):
             }
         )
     )
-    figures = text.load_key_figures(path)
+    figures = load_key_figures(path)
     assert figures["n_interviews"].value == 60
     assert figures["n_interviews"].definition == "interviews"
     assert figures["top_required_skill"].formatted() == "Negotiation"
 
 
 def test_share_key_figures_render_as_percentages():
-    assert text.KeyFigure(name="s", value=0.5, unit="share").formatted() == f"50{NBSP}%"
+    assert KeyFigure(name="s", value=0.5, unit="share").formatted() == f"50{NBSP}%"
 
 
 # --------------------------------------------------------------------------- environment
 def render(tmp_path: Path, body: str, context: dict | None = None, **globals_) -> str:
     chapters = write_templates(tmp_path / "chapters", **{"01-test": body})
     out = tmp_path / "out"
-    text.write_chapters(chapters, context or {}, out, shown_dir="report/chapters")
+    write_chapters(chapters, context or {}, out, shown_dir="report/chapters")
     return (out / "01-test.qmd").read_text(encoding="utf-8")
 
 
@@ -246,7 +256,7 @@ def test_markdown_attributes_are_not_jinja_comments(tmp_path):
 def test_an_undefined_key_figure_names_template_line_and_name(tmp_path):
     body = "line 1\nline 2\n{{ kf.n_interviews }} and {{ kf.n_foo }}\n"
     context = {"kf": kf(n_interviews={"value": 60})}
-    with pytest.raises(text.TemplateProblem) as caught:
+    with pytest.raises(TemplateProblem) as caught:
         render(tmp_path, body, context)
     assert str(caught.value).startswith(
         "report/chapters/01-test.md.j2:3: 'kf' has no attribute 'n_foo'"
@@ -255,28 +265,28 @@ def test_an_undefined_key_figure_names_template_line_and_name(tmp_path):
 
 def test_an_undefined_key_figure_suggests_a_close_name(tmp_path):
     context = {"kf": kf(n_interviews={"value": 60})}
-    with pytest.raises(text.TemplateProblem, match="did you mean 'n_interviews'"):
+    with pytest.raises(TemplateProblem, match="did you mean 'n_interviews'"):
         render(tmp_path, "{{ kf.n_interview }}\n", context)
 
 
 def test_an_undefined_variable_is_an_error_not_an_empty_string(tmp_path):
-    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:2: 'nothing' is undefined"):
+    with pytest.raises(TemplateProblem, match=r"01-test\.md\.j2:2: 'nothing' is undefined"):
         render(tmp_path, "ok\n{{ nothing }}\n")
 
 
 def test_a_syntax_error_names_its_line(tmp_path):
-    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:2:"):
+    with pytest.raises(TemplateProblem, match=r"01-test\.md\.j2:2:"):
         render(tmp_path, "ok\n{% if %}\n")
 
 
 def test_an_error_inside_a_template_expression_names_its_line(tmp_path):
-    with pytest.raises(text.TemplateProblem, match=r"01-test\.md\.j2:3: .*division"):
+    with pytest.raises(TemplateProblem, match=r"01-test\.md\.j2:3: .*division"):
         render(tmp_path, "a\nb\n{{ 1 / 0 }}\n")
 
 
 def test_an_unknown_attribute_of_a_key_figure_is_named(tmp_path):
     context = {"kf": kf(n_interviews={"value": 60})}
-    with pytest.raises(text.TemplateProblem, match="'kf.n_interviews' has no attribute 'size'"):
+    with pytest.raises(TemplateProblem, match="'kf.n_interviews' has no attribute 'size'"):
         render(tmp_path, "{{ kf.n_interviews.size }}\n", context)
 
 
@@ -323,7 +333,7 @@ def test_figure_writes_a_quarto_figure_block(tmp_path):
 
 def test_an_unknown_figure_is_an_error_listing_the_known_ones(tmp_path):
     context = {"figures": {"fig-a": {"id": "fig-a"}}}
-    with pytest.raises(text.TemplateProblem, match="no figure 'fig-b'.*fig-a"):
+    with pytest.raises(TemplateProblem, match="no figure 'fig-b'.*fig-a"):
         render(tmp_path, '{{ figure("fig-b") }}\n', context)
 
 
@@ -398,14 +408,14 @@ def test_table_column_widths_follow_the_longest_cell_of_each_column(tmp_path):
     # (10, 26 and 52 characters, wide letters wider), each with its padding.
     assert ids < programmes < skills
     longest = [
-        text.text_width(cell) + text.CELL_PADDING
+        layout.text_width(cell) + layout.CELL_PADDING
         for cell in ("NETVAL-C07", "Negotiation and Leadership", frame["skills"][0])
     ]
     assert programmes / ids == pytest.approx(longest[1] / longest[0], rel=0.1)
     assert skills / programmes == pytest.approx(longest[2] / longest[1], rel=0.1)
     # The widths fill the line, and the separator is longer than pandoc's --columns, so
     # pandoc uses the dash counts (render.py runs it with --columns=TABLE_LINE).
-    assert len(separator) > text.TABLE_LINE
+    assert len(separator) > layout.TABLE_LINE
     widths = col_widths(pandoc_to_html(output))
     assert len(widths) == 3 and widths[0] < widths[1] < widths[2]
 
@@ -439,12 +449,12 @@ def test_a_table_wider_than_the_line_keeps_identifiers_and_numbers_whole(tmp_pat
     )
     lines = output.splitlines()
     widths = dict(zip(headers, dash_counts(lines[1]), strict=True))
-    assert widths["case_id"] >= text.text_width("UNIBO-C06") + text.CELL_PADDING
-    assert widths["hours"] >= text.text_width("Hours", bold=True) + text.CELL_PADDING
-    assert widths["n_skills"] >= text.text_width("Skills", bold=True) + text.CELL_PADDING
-    assert widths["delivery"] >= text.text_width("Delivery", bold=True) + text.CELL_PADDING
+    assert widths["case_id"] >= layout.text_width("UNIBO-C06") + layout.CELL_PADDING
+    assert widths["hours"] >= layout.text_width("Hours", bold=True) + layout.CELL_PADDING
+    assert widths["n_skills"] >= layout.text_width("Skills", bold=True) + layout.CELL_PADDING
+    assert widths["delivery"] >= layout.text_width("Delivery", bold=True) + layout.CELL_PADDING
     assert widths["programme"] > 2 * widths["case_id"]
-    assert sum(widths.values()) == pytest.approx(text.TABLE_LINE, abs=len(widths))
+    assert sum(widths.values()) == pytest.approx(layout.TABLE_LINE, abs=len(widths))
     # Identifiers and numbers never break ("UNIBO-\nC06", "72\n0"); text wraps.
     assert lines[2].startswith("| [UNIBO\\-C06]{.nowrap} | Technology transfer")
     assert "| [720]{.nowrap} | [10]{.nowrap} |" in lines[2]
@@ -460,16 +470,16 @@ def test_a_table_whose_narrowest_columns_do_not_fit_is_set_dense(tmp_path):
         {"tables": {"wide": frame}},
     )
     assert output.rstrip().endswith(": Eight long words {#tbl-wide .dense .keep-together}")
-    assert sum(dash_counts(output.splitlines()[1])) >= text.DENSE_TABLE_LINE
+    assert sum(dash_counts(output.splitlines()[1])) >= layout.DENSE_TABLE_LINE
     assert '<table id="tbl-wide" class="dense keep-together">' in pandoc_to_html(output)
 
 
 def test_only_a_short_table_is_kept_on_one_page(tmp_path):
     template = '{{ table(tables.rows.head(%d), "tbl-rows", "Rows") }}\n'
     context = {"tables": {"rows": pd.DataFrame({"n": range(30)})}}
-    short = render(tmp_path, template % text.KEEP_TOGETHER_ROWS, context)
+    short = render(tmp_path, template % layout.KEEP_TOGETHER_ROWS, context)
     assert short.rstrip().endswith("{#tbl-rows .keep-together}")
-    long = render(tmp_path, template % (text.KEEP_TOGETHER_ROWS + 1), context)
+    long = render(tmp_path, template % (layout.KEEP_TOGETHER_ROWS + 1), context)
     assert long.rstrip().endswith("{#tbl-rows}")
 
 
@@ -495,22 +505,22 @@ def test_table_accepts_records_and_formats_names_as_code(tmp_path):
     ],
 )
 def test_visible_text_is_what_the_reader_sees_of_a_cell(markdown, shown):
-    assert text.visible_text(markdown) == shown
+    assert layout.visible_text(markdown) == shown
 
 
 def test_text_width_counts_wide_letters_wider_than_narrow_ones():
-    assert text.text_width("WWW") > text.text_width("www") > text.text_width("iii")
-    assert text.text_width("Skills", bold=True) > text.text_width("Skills")
+    assert layout.text_width("WWW") > layout.text_width("www") > layout.text_width("iii")
+    assert layout.text_width("Skills", bold=True) > layout.text_width("Skills")
 
 
 def test_table_names_a_missing_column(tmp_path):
     context = {"tables": {"groups": pd.DataFrame({"n": [1]})}}
-    with pytest.raises(text.TemplateProblem, match="no column share"):
+    with pytest.raises(TemplateProblem, match="no column share"):
         render(tmp_path, '{{ table(tables.groups, "tbl-x", "c", columns=["share"]) }}\n', context)
 
 
 def test_an_unknown_table_is_named(tmp_path):
-    with pytest.raises(text.TemplateProblem, match="'tables' has no table 'nope'"):
+    with pytest.raises(TemplateProblem, match="'tables' has no table 'nope'"):
         render(tmp_path, "{{ tables.nope }}\n", {"tables": {}})
 
 
@@ -543,7 +553,7 @@ def test_text_filters_keep_the_source_of_a_key_figure(tmp_path):
 
 
 def test_an_unknown_skill_id_is_an_error(tmp_path):
-    with pytest.raises(text.TemplateProblem, match="unknown skill id 'negotation'"):
+    with pytest.raises(TemplateProblem, match="unknown skill id 'negotation'"):
         render(tmp_path, "{{ 'negotation' | skill_label }}\n", {"skills": {"negotiation": "N"}})
 
 
@@ -553,7 +563,7 @@ def test_write_chapters_renders_every_template_in_name_order(tmp_path):
         tmp_path / "chapters", **{"02-b": "# B\n", "01-a": "# A\n", "10-c": "# C\n"}
     )
     (chapters / "notes.md").write_text("not a chapter")
-    written = text.write_chapters(chapters, {}, tmp_path / "out")
+    written = write_chapters(chapters, {}, tmp_path / "out")
     assert [p.name for p in written] == ["01-a.qmd", "02-b.qmd", "10-c.qmd"]
     assert (tmp_path / "out" / "02-b.qmd").read_text() == "# B\n"
 
@@ -566,8 +576,8 @@ def test_a_reference_to_an_unknown_figure_names_the_template_line(tmp_path):
             "02-b": "# B\n\nAs @fig-one shows,\nand @fig-onne too.\n",
         },
     )
-    with pytest.raises(text.TemplateProblem) as caught:
-        text.write_chapters(chapters, {}, tmp_path / "out", shown_dir="report/chapters")
+    with pytest.raises(TemplateProblem) as caught:
+        write_chapters(chapters, {}, tmp_path / "out", shown_dir="report/chapters")
     assert str(caught.value) == (
         "report/chapters/02-b.md.j2:4: @fig-onne refers to no figure of the report "
         "(did you mean @fig-one?)"
@@ -582,17 +592,17 @@ def test_references_across_chapters_and_tables_resolve(tmp_path):
             "02-b": "# B {#sec-b}\n\n| a |\n|--|\n| 1 |\n\n: cap {#tbl-x}\n",
         },
     )
-    assert len(text.write_chapters(chapters, {}, tmp_path / "out")) == 2
+    assert len(write_chapters(chapters, {}, tmp_path / "out")) == 2
 
 
 def test_no_templates_is_a_clear_error(tmp_path):
     (tmp_path / "chapters").mkdir()
-    with pytest.raises(text.TemplateProblem, match="no chapter templates"):
-        text.write_chapters(tmp_path / "chapters", {}, tmp_path / "out", shown_dir="chapters")
+    with pytest.raises(TemplateProblem, match="no chapter templates"):
+        write_chapters(tmp_path / "chapters", {}, tmp_path / "out", shown_dir="chapters")
 
 
 def test_build_context_and_dump(tmp_path):
-    context = text.build_context(
+    context = build_context(
         config={"sample_data": True, "report": {"title": "T"}},
         build={"version": "v1.0", "raw_files": []},
         key_figures=FIXTURE / "key_figures.json",
@@ -605,7 +615,7 @@ def test_build_context_and_dump(tmp_path):
     assert context["tables"]["sample_by_group"]["interviews"].sum() == 60
     assert context["skills"] == {"negotiation": "Negotiation"}
     path = tmp_path / "render_context.json"
-    text.dump_context(context, path)
+    dump_context(context, path)
     dumped = json.loads(path.read_text())
     assert dumped["kf"]["n_interviews"]["definition"].startswith("coded interviews")
     assert dumped["tables"]["sample_by_group"][0]["respondent_group"] == "hei_kt_professional"
@@ -617,7 +627,7 @@ def test_namibia_is_not_a_missing_value(tmp_path):
     processed = tmp_path / "processed"
     processed.mkdir()
     (processed / "quotes.csv").write_text("interview_id,country,quote\nX-I01,NA,hello\n")
-    context = text.build_context(
+    context = build_context(
         config={},
         build={},
         key_figures=FIXTURE / "key_figures.json",
@@ -628,7 +638,7 @@ def test_namibia_is_not_a_missing_value(tmp_path):
 
 
 def test_build_information_lists_files_and_tools():
-    block = text.build_information(
+    block = build_information(
         {
             "version": "v1.1",
             "commit": "abc",

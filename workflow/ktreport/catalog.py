@@ -115,8 +115,9 @@ REPORT_HTML = STAGING / f"{REPORT_NAME}.html"
 REPORT_PDF = STAGING / f"{REPORT_NAME}.pdf"
 REPORT_PDFA = STAGING / f"{REPORT_NAME}_archival.pdf"
 KEY_FIGURES_OUT = STAGING / KEY_FIGURES_FILE
-# How the report looks: the pandoc template, stylesheets, Lua filter, fonts, Quarto project.
-LAYOUT_DIRS = (REPORT_DIR / "templates", REPORT_DIR / "assets")
+# How the report looks: the pandoc template, stylesheets, Lua filter, fonts, pandoc's
+# options (defaults files), Quarto project.
+LAYOUT_DIRS = (REPORT_DIR / "templates", REPORT_DIR / "assets", REPORT_DIR / "pandoc")
 QUARTO_PROJECT = REPORT_DIR / "_quarto.yml"
 
 # ----------------------------------------------------------------------------- stage 5: guard
@@ -176,13 +177,15 @@ def chapter_output_name(template: Path) -> str:
 
 
 def report_layout(report_dir: Path = REPORT_DIR) -> list[Path]:
-    """Every file of how the report looks (templates, assets, the Quarto project)."""
+    """Every file of how the report looks (templates, assets, pandoc's defaults files, the
+    Quarto project)."""
     report_dir = Path(report_dir)
     return sorted(
         [
             report_dir / QUARTO_PROJECT.name,
             *(report_dir / "templates").rglob("*.*"),
             *(report_dir / "assets").rglob("*.*"),
+            *(report_dir / "pandoc").rglob("*.*"),
         ]
     )
 

@@ -5,7 +5,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.render.engine import RenderProblem, choose_renderer, render_html
+from ktreport.render import RenderProblem, choose_renderer, render_html
 
 
 def main(smk) -> int:

@@ -10,7 +10,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.render.engine import RenderProblem, render_pdf
+from ktreport.render import RenderProblem, render_pdf
 
 
 def main(smk) -> int:

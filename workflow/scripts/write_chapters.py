@@ -4,9 +4,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.chapters import text
+from ktreport import chapters as text
+from ktreport.chapters import RenderProblem, choose_renderer
 from ktreport.core import provenance
-from ktreport.render.engine import RenderProblem, choose_renderer
 
 
 def main(smk) -> int:

@@ -15,3 +15,11 @@ class KtreportError(Exception):
 
 class AggregateError(KtreportError):
     """A processed table is missing or unreadable; the message says which and what to do."""
+
+
+class RenderProblem(KtreportError):
+    """The report cannot be rendered; the message says why and what to do.
+
+    Shared by stage 4a, which chooses the renderer (``ktreport.chapters.renderer``), and
+    stage 4b, which runs it (``ktreport.render``).
+    """

@@ -25,8 +25,8 @@ def measure_floor(project_dir: Path) -> dict[str, float]:
     them; this runs in a child process of its own."""
     import plotly.io as pio
 
-    from ktreport.chapters.text import chapter_output_name, chapter_templates
-    from ktreport.render.engine import render_pdf
+    from ktreport.catalog import chapter_output_name, chapter_templates
+    from ktreport.render import render_pdf
 
     project_dir = Path(project_dir).resolve()
     report_dir = project_dir / "report"

@@ -1,0 +1,152 @@
+"""Stage 4a, the blocks a template inserts whole: ``figure()`` (a figure of stage 3's
+manifest), ``table()`` (a data frame as a pipe table) and ``build_information()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from ktreport import contract
+from ktreport.chapters.filters import md, num
+from ktreport.chapters.keyfigures import KeyFigure
+from ktreport.chapters.layout import pipe_table
+from ktreport.chapters.markdown import attribute, is_missing
+from ktreport.core.style import MISSING, join_list
+
+
+def make_figure(figures: Mapping[str, Mapping[str, Any]]) -> Callable[[str], str]:
+    def figure(figure_id: str) -> str:
+        """The Quarto figure block of one figure of the manifest."""
+        if figure_id not in figures:
+            known = join_list(sorted(figures), "and") or "none"
+            raise jinja2.UndefinedError(
+                f"no figure '{figure_id}' in the figures manifest (known: {known})"
+            )
+        entry = figures[figure_id]
+        svg = Path(str(entry.get("svg") or f"{figure_id}.svg")).name
+        title = " ".join(str(entry.get("title") or "").split())
+        caption = " ".join(str(entry.get("caption") or "").split())
+        caption_md = (f"**{md(title.rstrip('.'))}.** " if title else "") + md(caption)
+        alt = " ".join(str(entry.get("alt") or title).split())
+        return (
+            f"::: {{#{figure_id}}}\n"
+            f'![](figures/{svg}){{fig-alt="{attribute(alt)}"}}\n\n'
+            f"{caption_md}\n"
+            ":::\n"
+        )
+
+    return figure
+
+
+def _cell(value: Any, formatter: Callable[[Any], str] | None) -> str:
+    if isinstance(value, KeyFigure) and formatter is None:
+        return str(value)
+    if formatter is not None:
+        return formatter(value) if not is_missing(value) else MISSING
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float, Decimal)):
+        return num(value)
+    return md(value)
+
+
+def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
+    def table(
+        frame: pd.DataFrame | Iterable[Mapping[str, Any]],
+        id: str,  # noqa: A002 - the Quarto name of the table (tbl-…)
+        caption: str,
+        columns: Mapping[str, str] | Iterable[str] | None = None,
+        formats: Mapping[str, str | Callable] | None = None,
+        max_rows: int | None = None,
+        full: str = "",
+    ) -> str:
+        """A pipe table with a Quarto caption ``: caption {#tbl-x}``.
+
+        ``frame`` is a data frame or a list of records (mappings). ``columns`` picks and
+        orders columns (a mapping gives their headers, else the contract label); ``formats``
+        maps a column to a filter name (``pct``, ``num``, ``code``) or a function. Text cells
+        are escaped (``md``); numbers are right-aligned. Column widths follow the content
+        (``pipe_table``): identifiers and numbers never break.
+
+        ``max_rows`` caps a table that grows with the data (annex lists: 3,000 programmes
+        would be a hundred pages and minutes of PDF layout): only the first rows are shown
+        and the caption says how many of how many, and where the whole table is (``full``).
+        """
+        if not str(id).startswith("tbl-"):
+            raise jinja2.UndefinedError(f"table id '{id}' must start with 'tbl-'")
+        if not isinstance(frame, pd.DataFrame):
+            frame = pd.DataFrame.from_records(list(frame))
+        if columns is None:
+            columns = list(frame.columns)
+        headers = (
+            dict(columns)
+            if isinstance(columns, Mapping)
+            else {c: contract.label(c).replace("_", " ").capitalize() for c in columns}
+        )
+        missing = [c for c in headers if c not in frame.columns]
+        if missing:
+            raise jinja2.UndefinedError(
+                f"table '{id}': no column {join_list(missing)} "
+                f"(columns are {join_list(list(frame.columns))})"
+            )
+        formatters: dict[str, Callable | None] = {}
+        for column in headers:
+            spec = (formats or {}).get(column)
+            formatters[column] = filters[spec] if isinstance(spec, str) else spec
+        numeric = [
+            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            for c in headers
+        ]
+        n_rows = len(frame)
+        if max_rows is not None and n_rows > max_rows:
+            frame = frame.head(max_rows)
+            where = f"; the whole table is in `{full}`" if full else ""
+            caption = f"{caption} (the first {num(max_rows)} of {num(n_rows)} rows{where})"
+        rows = [
+            [_cell(row[c], formatters[c]) for c in headers]
+            for row in frame.to_dict(orient="records")
+        ]
+        return pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id) + "\n"
+
+    return table
+
+
+def build_information(build: Mapping[str, Any]) -> str:
+    """The "Build information" annex block: version, commit, data fingerprint, raw files
+    and tool versions, as Markdown (tables with captions ``tbl-build-files``/``-tools``)."""
+    lines = [
+        f"- Version: {md(build.get('version', ''))}",
+        f"- Commit: {md(build.get('commit') or 'not a git checkout')}",
+        f"- Date of the commit: {md(build.get('date', ''))}",
+        f"- Data fingerprint (SHA-256 over all raw files): {md(build.get('data_fingerprint', ''))}",
+        "",
+    ]
+    files = [
+        [
+            md(entry["path"]),
+            md(entry.get("partner") or MISSING),
+            MISSING if entry.get("rows") is None else num(entry["rows"]),
+            md(entry["sha256"][:16]),
+        ]
+        for entry in build.get("raw_files", [])
+    ]
+    headers = ["File", "Partner", "Rows", "SHA-256 (first 16 digits)"]
+    caption = "Raw data files the report was built from"
+    lines += [pipe_table(headers, files, [False, False, True, False], caption, "tbl-build-files")]
+    lines.append("")
+    tools = [
+        [md(tool), md(version or "not available")]
+        for tool, version in sorted(build.get("tools", {}).items())
+    ]
+    caption = "Software that built the report"
+    lines += [pipe_table(["Tool", "Version"], tools, [False, False], caption, "tbl-build-tools")]
+    lines.append("")
+    return "\n".join(lines)

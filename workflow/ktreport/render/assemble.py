@@ -1,0 +1,172 @@
+"""Stage 4b, the self-contained page: the stylesheets, the figures (as ``data:`` URIs) and
+plotly.js (once, for all figures) put inside pandoc's HTML, so it opens offline, from disk
+or as an e-mail attachment; and the check that nothing is loaded from outside.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ktreport.core.errors import RenderProblem
+
+TEMPLATE = Path("templates") / "report.html"
+BASE_CSS = Path("assets") / "report.css"
+SCREEN_CSS = Path("assets") / "screen.css"
+PAGED_CSS = Path("assets") / "paged.css"
+CSS_MARKER = "/*ktreport:css*/"
+SCRIPTS_MARKER = "<!--ktreport:scripts-->"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+_IMG = re.compile(r"<img\b([^>]*?)\s*/?>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+
+
+def _data_uri(path: Path) -> str:
+    mime = {
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+    }.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element (no "</script>", no HTML comment)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _plotly_figure(json_path: Path) -> dict[str, Any]:
+    figure = json.loads(json_path.read_text(encoding="utf-8"))
+    layout = dict(figure.get("layout", {}))
+    # The static export has a fixed width; on screen the figure follows its container.
+    layout.pop("width", None)
+    layout["autosize"] = True
+    return {"data": figure.get("data", []), "layout": layout}
+
+
+def _resolve_local(src: str, build_dir: Path) -> Path:
+    if urlsplit(src).scheme or src.startswith("//"):
+        raise RenderProblem(
+            f"the report refers to the external resource {src}; "
+            "only files of the build (figures) can be shown"
+        )
+    path = (build_dir / unquote(src)).resolve()
+    if not path.is_relative_to(build_dir.resolve()):
+        raise RenderProblem(f"the image {src} is outside the report's build directory")
+    if not path.is_file():
+        raise RenderProblem(
+            f"the image {src} does not exist in {build_dir.name}/ "
+            "(was the figure exported? run the whole pipeline: snakemake --cores all)"
+        )
+    return path
+
+
+def _embed_images(html: str, *, build_dir: Path, interactive: bool) -> tuple[str, int]:
+    """Every local <img> becomes a data: URI; with ``interactive``, figures with a plotly
+    JSON next to their SVG become a plotly div with the SVG as <noscript> fallback."""
+    plots = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal plots
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        src = html_lib.unescape(attributes.get("src", ""))
+        if src.startswith("data:"):
+            return match.group(0)
+        path = _resolve_local(src, build_dir)
+        alt = attributes.get("alt", "")
+        image = f'<img src="{_data_uri(path)}" alt="{alt}" />'
+        json_path = path.with_suffix(".json")
+        if not (interactive and path.suffix == ".svg" and json_path.is_file()):
+            return image
+        plots += 1
+        plot_id = f"{path.stem}-plot"
+        return (
+            f'<div class="plotly-figure" id="{plot_id}" role="img" aria-label="{alt}"></div>'
+            f"<noscript>{image}</noscript>"
+            f'<script type="application/json" class="plotly-data" data-target="{plot_id}">'
+            f"{_script_json(_plotly_figure(json_path))}</script>"
+        )
+
+    return _IMG.sub(replace, html), plots
+
+
+def plotly_js() -> str:
+    """plotly.min.js of the installed plotly package (the same version as the figures)."""
+    # Imported here only: plotly costs every process importing the renderer (the PDF, the
+    # chapters) its start-up time, and only the interactive HTML needs it.
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+_PLOTS_INIT = """
+(function () {
+  var config = %s;
+  document.querySelectorAll("script.plotly-data").forEach(function (data) {
+    var figure = JSON.parse(data.textContent);
+    var target = document.getElementById(data.dataset.target);
+    Plotly.newPlot(target, figure.data, figure.layout, config);
+  });
+})();
+"""
+
+
+def assemble(
+    html: str, *, variant: str, report_dir: Path, build_dir: Path, with_plotly: bool = True
+) -> str:
+    """Put the stylesheets, the figures and (interactive variant) plotly.js inside the HTML."""
+    layer = PAGED_CSS if variant == "print" else SCREEN_CSS
+    sheets = [Path(report_dir) / BASE_CSS, Path(report_dir) / layer]
+    css = "\n".join(sheet.read_text(encoding="utf-8").strip() for sheet in sheets)
+    if CSS_MARKER not in html or SCRIPTS_MARKER not in html:
+        raise RenderProblem(
+            f"the template {TEMPLATE} lacks the markers {CSS_MARKER} and {SCRIPTS_MARKER}"
+        )
+    html = html.replace(CSS_MARKER, css, 1)
+    html, plots = _embed_images(
+        html, build_dir=Path(build_dir), interactive=variant == "interactive"
+    )
+    scripts = ""
+    if variant == "interactive" and plots and with_plotly:
+        scripts = (
+            f"<script>{plotly_js()}</script>\n"
+            f"<script>{_PLOTS_INIT % _script_json(PLOTLY_CONFIG)}</script>"
+        )
+    return html.replace(SCRIPTS_MARKER, scripts, 1)
+
+
+# Elements and CSS that load a resource (a hyperlink <a href> loads nothing).
+_RESOURCE_ATTRIBUTE = re.compile(
+    r"<(script|link|img|source|iframe|embed|video|audio|track|object|input|image|use)\b"
+    r"[^>]*?\b(src|href|data|poster|srcset|xlink:href)\s*=\s*[\"']?([^\"'\s>]+)",
+    re.IGNORECASE,
+)
+_CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)|@import\s+[\"']([^\"']+)", re.IGNORECASE)
+
+
+_SCRIPT_BODY = re.compile(r"(<script\b[^>]*>).*?(</script>)", re.IGNORECASE | re.DOTALL)
+
+
+def external_resources(html: str) -> list[str]:
+    """Every resource the page's markup or CSS would load from outside itself (should be
+    none). Script bodies are not read: plotly.js mentions URLs it never loads here."""
+    html = _SCRIPT_BODY.sub(r"\1\2", html)
+    found = []
+    for _, _, url in _RESOURCE_ATTRIBUTE.findall(html):
+        if not url.startswith(("data:", "#")):
+            found.append(url)
+    for url, imported in _CSS_URL.findall(html):
+        target = url or imported
+        if not target.startswith(("data:", "#")):
+            found.append(target)
+    return sorted(set(found))
