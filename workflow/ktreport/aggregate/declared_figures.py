@@ -34,6 +34,7 @@ def _fields(row: pd.Series) -> dict[str, object]:
 
 
 def _value(raw: object, unit: str) -> object:
+    """A cell as the value of a figure of ``unit``."""
     if unit == "label":
         return str(raw)
     if unit in ("share", "score"):
@@ -42,6 +43,7 @@ def _value(raw: object, unit: str) -> object:
 
 
 def _row_figures(figures: tuple[Figure, ...], row: pd.Series, fields: dict) -> dict[str, dict]:
+    """The ``figures`` of one row, their templates filled with ``fields``."""
     return {
         spec.name.format_map(fields): key_figure(
             _value(row[spec.value], spec.unit),
@@ -55,6 +57,7 @@ def _row_figures(figures: tuple[Figure, ...], row: pd.Series, fields: dict) -> d
 
 
 def _per_row(sources: Tables) -> dict[str, dict]:
+    """The figures of ``PER_ROW``: every row of each table."""
     kf: dict[str, dict] = {}
     for declaration in PER_ROW:
         for _, row in sources[declaration.table].iterrows():
@@ -62,7 +65,8 @@ def _per_row(sources: Tables) -> dict[str, dict]:
     return kf
 
 
-def _ranked_figures(declaration: Ranked, ordered: pd.DataFrame) -> dict[str, dict]:
+def _positions(declaration: Ranked, ordered: pd.DataFrame) -> dict[str, dict]:
+    """The figures of the rows at ``declaration.positions`` of the ``ordered`` rows."""
     kf: dict[str, dict] = {}
     for ordinal in declaration.positions:
         index = ORDINALS.index(ordinal)
@@ -78,7 +82,8 @@ def _ranked_figures(declaration: Ranked, ordered: pd.DataFrame) -> dict[str, dic
     return kf
 
 
-def _ranked(sources: Tables) -> dict[str, dict]:
+def _top_rows(sources: Tables) -> dict[str, dict]:
+    """The figures of ``RANKED``: the first rows of each table (of each split) in order."""
     kf: dict[str, dict] = {}
     for declaration in RANKED:
         frame = sources[declaration.table]
@@ -88,7 +93,7 @@ def _ranked(sources: Tables) -> dict[str, dict]:
         parts = [part for _, part in frame.groupby(split, sort=False)] if split else [frame]
         for part in parts:
             ordered = ranked(part, declaration.by, declaration.ascending, tie=declaration.tie)
-            kf.update(_ranked_figures(declaration, ordered))
+            kf.update(_positions(declaration, ordered))
     return kf
 
 
@@ -135,4 +140,4 @@ def declared_figures(aggregates: Tables) -> dict[str, dict]:
         "interviews_composition": _interview_stems(aggregates["interviews_composition"]),
         "case_studies_composition": _case_stems(aggregates["case_studies_composition"]),
     }
-    return {**_per_row(sources), **_ranked(sources)}
+    return {**_per_row(sources), **_top_rows(sources)}
