@@ -13,23 +13,26 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ktreport.aggregate import tables as aggregate
-from ktreport.aggregate.tables import (
-    AGGREGATE_NAMES,
-    AggregateError,
+from ktreport import contract
+from ktreport.aggregate import (
     aggregate_processed,
+    aggregate_tables,
     build_aggregates,
     key_figures,
-    read_aggregates,
+    load_processed,
 )
+from ktreport.catalog import AGGREGATE_NAMES
+from ktreport.core.errors import AggregateError
+from ktreport.core.io import read_aggregates
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
 
 
 @pytest.fixture(scope="module")
 def small():
-    aggregates = build_aggregates(SMALL)
-    return aggregates, key_figures(aggregates, SMALL)
+    tables = load_processed(SMALL)
+    aggregates = aggregate_tables(tables)
+    return aggregates, key_figures(aggregates, tables)
 
 
 def copy_small(tmp_path: Path) -> Path:
@@ -54,7 +57,7 @@ def test_sample_composition_counts_interviews_and_case_studies(small):
     aggregates, kf = small
     assert value(kf, "n_interviews") == 12
     assert value(kf, "n_case_studies") == 4
-    assert [value(kf, f"n_group_{g}") for g in aggregate.contract.RESPONDENT_GROUPS] == [
+    assert [value(kf, f"n_group_{g}") for g in contract.RESPONDENT_GROUPS] == [
         5,
         4,
         2,
@@ -238,7 +241,7 @@ def test_quotes_without_consent_never_reach_the_aggregates(tmp_path):
     quotes.write_text(quotes.read_text() + "I10,kt_expert,IT,Off the record: do not cite me.\n")
     aggregates = build_aggregates(processed)
     assert list(aggregates["quotes"]["interview_id"]) == ["I02", "I07"]
-    assert value(key_figures(aggregates, processed), "n_quotes_consented") == 2
+    assert value(key_figures(aggregates, load_processed(processed)), "n_quotes_consented") == 2
 
 
 def test_no_ratings_file_gives_empty_ratings_and_no_borich_figures(tmp_path):
@@ -246,7 +249,7 @@ def test_no_ratings_file_gives_empty_ratings_and_no_borich_figures(tmp_path):
     (processed / "ratings.csv").unlink()
     aggregates = build_aggregates(processed)
     assert aggregates["ratings_by_skill"].empty
-    kf = key_figures(aggregates, processed)
+    kf = key_figures(aggregates, load_processed(processed))
     assert value(kf, "n_ratings") == 0
     assert "top_borich_skill" not in kf
 

@@ -14,15 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ktreport.aggregate.tables import (
-    build_aggregates,
-    key_figures,
-    read_aggregates,
-    write_aggregates,
-    write_key_figures,
-)
+from ktreport.aggregate import build_aggregates, key_figures, load_processed
 from ktreport.catalog import FIGURE_IDS
 from ktreport.chapters import build_context, write_chapters
+from ktreport.core.io import read_aggregates, write_aggregates, write_key_figures
 from ktreport.figures import build_figures, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +29,7 @@ BUILD = {"version": "test", "commit": "", "date": "2026-01-01", "raw_files": [],
 def render(processed: Path, work: Path) -> dict[str, str]:
     """Aggregates, key figures and manifest of ``processed``, then every chapter."""
     aggregates = build_aggregates(processed)
-    figures = key_figures(aggregates, processed)
+    figures = key_figures(aggregates, load_processed(processed))
     write_aggregates(aggregates, work / "aggregates")
     write_key_figures(figures, work / "key_figures.json")
     specs = build_figures(read_aggregates(work / "aggregates"), figures)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ktreport.aggregate.tables import build_aggregates, key_figures
+from ktreport.aggregate import build_aggregates, key_figures, load_processed
 from ktreport.catalog import FIGURE_IDS
 from ktreport.figures import build_figures, export_figures
 from ktreport.figures.export import figure_json, stable_svg
@@ -20,7 +20,7 @@ SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
 @pytest.fixture(scope="module")
 def specs():
     aggregates = build_aggregates(SMALL)
-    return build_figures(aggregates, key_figures(aggregates, SMALL))
+    return build_figures(aggregates, key_figures(aggregates, load_processed(SMALL)))
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,8 @@ def test_without_ratings_the_borich_figure_says_so(tmp_path):
     shutil.copytree(SMALL, processed)
     (processed / "ratings.csv").unlink()
     aggregates = build_aggregates(processed)
-    borich = by_id(build_figures(aggregates, key_figures(aggregates, processed)), "fig-borich")
+    figures = key_figures(aggregates, load_processed(processed))
+    borich = by_id(build_figures(aggregates, figures), "fig-borich")
     assert "no importance and proficiency ratings" in borich.alt.lower()
     assert borich.figure.layout.annotations[0].text.startswith("No importance")
 

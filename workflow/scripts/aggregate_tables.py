@@ -4,7 +4,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.aggregate.tables import AggregateError, aggregate_processed
+from ktreport.aggregate import aggregate_processed
+from ktreport.core.errors import AggregateError
 
 
 def main(smk) -> int:
