@@ -39,7 +39,8 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from ktreport.contract import CASE_STUDIES, INTERVIEWS, PARTNERS_COLUMNS, YES_VALUES
-from ktreport.ingest.readers import fold, read_table
+from ktreport.ingest.readers import read_table
+from ktreport.ingest.spelling import fold
 
 # What a finding calls each kind of value (never the value itself).
 KINDS: dict[str, str] = {
@@ -102,7 +103,7 @@ def _display(path: Path, root: Path | None) -> str:
 
 
 def _interview_files(raw_dir: Path) -> list[Path]:
-    from ktreport.ingest.validate import discover_partner_files
+    from ktreport.catalog import discover_partner_files
 
     files = discover_partner_files(Path(raw_dir))
     return sorted(p for (table, _), paths in files.items() if table == "interviews" for p in paths)
@@ -135,7 +136,7 @@ def read_personal_values(raw_dir: Path, root: Path | None = None) -> list[Person
 def public_names(raw_dir: Path, extra: Iterable[str] = ()) -> set[str]:
     """Names printed in the report on purpose (normalised): the partners' ids and names,
     ``extra`` (the consortium list of config.yaml) and the providers of the case studies."""
-    from ktreport.ingest.validate import discover_partner_files
+    from ktreport.catalog import discover_partner_files
 
     names = {normalise(name) for name in extra if name}
     partners = read_table(

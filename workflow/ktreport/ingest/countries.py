@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 
-from ktreport.ingest.readers import fold
+from ktreport.ingest.spelling import fold
 
 # UN M49 regions by ISO 3166-1 alpha-2 code, for every code pycountry knows
 # (tests/test_countries.py checks that none is missing). Choices beyond M49:
