@@ -152,7 +152,7 @@ def _key(text: str) -> str:
 @cache
 def _index() -> tuple[dict[str, str], dict[str, str]]:
     """Matching key -> alpha-2, and alpha-2 -> display name."""
-    import pycountry
+    import pycountry  # on first use: a job whose file names no country skips its database
 
     by_key: dict[str, str] = {}
     names: dict[str, str] = {}
