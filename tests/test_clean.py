@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ktreport.contract import PROCESSED_KEYS, PROCESSED_TABLES
-from ktreport.ingest.clean import duration_class, format_value, write_processed
+from ktreport.ingest.tables import duration_class, format_value, write_processed
 from ktreport.ingest.validate import validate_raw
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,9 @@ from ktreport.catalog import SUPPORTED_EXTENSIONS
 from ktreport.contract import PARTNER_TABLES
 from ktreport.core.problems import Problem
 from ktreport.ingest import readers
-from ktreport.ingest.validate import ValidationResult, format_problems, summary_line, validate_raw
+from ktreport.ingest.messages import format_problems, summary_line
+from ktreport.ingest.results import ValidationResult
+from ktreport.ingest.validate import validate_raw
 from ktreport.partners.validation_report import write_html
 
 EXAMPLES = {

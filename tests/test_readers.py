@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from ktreport.contract import CASE_STUDIES, INTERVIEWS
-from ktreport.ingest import readers
+from ktreport.ingest import readers, workbook_grid
 from ktreport.ingest.readers import clean_cell, column_letter, fold, header_key, read_table
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bad_inputs"
@@ -199,13 +199,13 @@ def test_ods_and_xls_workbooks_are_read(case, path, rows):
 
 
 def test_spreadsheet_cells_become_the_text_a_partner_reads():
-    assert readers._cell_text(21.0) == "21"
-    assert readers._cell_text(2.5) == "2.5"
-    assert readers._cell_text(True) == "true"
-    assert readers._cell_text(dt.datetime(2023, 3, 31, 0, 0)) == "2023-03-31"
-    assert readers._cell_text(dt.datetime(2023, 3, 31, 9, 30)) == "2023-03-31 09:30:00"
-    assert readers._cell_text(None) == ""
-    assert readers._cell_text(" x ") == "x"
+    assert workbook_grid.cell_text(21.0) == "21"
+    assert workbook_grid.cell_text(2.5) == "2.5"
+    assert workbook_grid.cell_text(True) == "true"
+    assert workbook_grid.cell_text(dt.datetime(2023, 3, 31, 0, 0)) == "2023-03-31"
+    assert workbook_grid.cell_text(dt.datetime(2023, 3, 31, 9, 30)) == "2023-03-31 09:30:00"
+    assert workbook_grid.cell_text(None) == ""
+    assert workbook_grid.cell_text(" x ") == "x"
 
 
 def test_limits_are_problems_not_crashes(tmp_path, monkeypatch):

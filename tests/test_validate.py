@@ -8,24 +8,16 @@ from pathlib import Path
 import pytest
 
 from ktreport import contract
+from ktreport.catalog import discover_partner_files
 from ktreport.contract import CASE_STUDIES, INTERVIEWS, RATINGS
 from ktreport.core.problems import Problem
+from ktreport.ingest.cells import parse_cell, parse_date, parse_number
+from ktreport.ingest.checks import anonymise, check_partner_file
+from ktreport.ingest.messages import format_problems, summary_line
+from ktreport.ingest.parts import part_from_json, part_to_json
+from ktreport.ingest.results import FileReport, PartnerFile
 from ktreport.ingest.taxonomy import load_taxonomy
-from ktreport.ingest.validate import (
-    FileReport,
-    PartnerFile,
-    anonymise,
-    check_partner_file,
-    discover_partner_files,
-    format_problems,
-    parse_cell,
-    parse_date,
-    parse_number,
-    part_from_json,
-    part_to_json,
-    summary_line,
-    validate_raw,
-)
+from ktreport.ingest.validate import validate_raw
 from ktreport.partners import dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -374,7 +366,7 @@ def test_a_bug_ends_in_a_short_message_and_a_log_not_a_traceback(tmp_path, monke
     from typer.testing import CliRunner
 
     from ktreport import cli
-    from ktreport.ingest import validate as validation
+    from ktreport import ingest as validation
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")

@@ -14,8 +14,9 @@ from ktreport.core.problems import Problem
 from ktreport.partners.validation_report import render_html, write_html
 
 validate = pytest.importorskip("ktreport.ingest.validate")
-FileReport = validate.FileReport
-ValidationResult = validate.ValidationResult
+results = pytest.importorskip("ktreport.ingest.results")
+FileReport = results.FileReport
+ValidationResult = results.ValidationResult
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 CASES = "data/raw/case_studies/UJ.xlsx"

@@ -132,7 +132,7 @@ def validate(
     from pathlib import Path
 
     try:
-        from ktreport.ingest import validate as validation
+        from ktreport import ingest as validation
 
         result = validation.validate_raw(Path(raw_dir), [Path(p) for p in paths or []] or None)
         report_problem = ""

@@ -4,7 +4,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ktreport.ingest.validate import clean_partner_file
+from ktreport.ingest import clean_partner_file
 
 
 def main(smk) -> int:

@@ -9,8 +9,13 @@ import traceback
 from pathlib import Path
 
 from ktreport.contract import PROCESSED_TABLES
-from ktreport.ingest.clean import write_problems, write_table
-from ktreport.ingest.validate import combine_parts, format_problems, summary_line
+from ktreport.ingest import (
+    combine_parts,
+    format_problems,
+    summary_line,
+    write_problems,
+    write_table,
+)
 
 
 def main(smk) -> int:

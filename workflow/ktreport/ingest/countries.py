@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 
-from ktreport.ingest.readers import fold
+from ktreport.ingest.spelling import fold
 
 # UN M49 regions by ISO 3166-1 alpha-2 code, for every code pycountry knows
 # (tests/test_countries.py checks that none is missing). Choices beyond M49:
@@ -152,7 +152,7 @@ def _key(text: str) -> str:
 @cache
 def _index() -> tuple[dict[str, str], dict[str, str]]:
     """Matching key -> alpha-2, and alpha-2 -> display name."""
-    import pycountry
+    import pycountry  # on first use: a job whose file names no country skips its database
 
     by_key: dict[str, str] = {}
     names: dict[str, str] = {}

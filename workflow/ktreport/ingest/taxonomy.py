@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ktreport.contract import SKILL_CATEGORIES, TAXONOMY_COLUMNS
 from ktreport.core.problems import Problem
-from ktreport.ingest.readers import fold, read_table
+from ktreport.ingest.readers import read_table
+from ktreport.ingest.spelling import fold
 
 TAXONOMY_REQUIRED = ("skill_id", "label", "category")
 

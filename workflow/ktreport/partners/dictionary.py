@@ -73,7 +73,7 @@ def values_text(column: Column, table: Table) -> str:
 
 
 def _date_years() -> str:
-    from ktreport.ingest.validate import EARLIEST_DATE, LATEST_DATE
+    from ktreport.ingest.cells import EARLIEST_DATE, LATEST_DATE
 
     return f"{EARLIEST_DATE.year}–{LATEST_DATE.year}"
 

@@ -1,4 +1,4 @@
-"""Stage 1, cleaning: validated partner rows -> the tidy tables of ``data/processed/``.
+"""Stage 1, tidy tables: validated partner rows -> the tidy tables of ``data/processed/``.
 
 The shapes are ``contract.PROCESSED_TABLES`` (columns in that order) and the row order
 ``contract.PROCESSED_KEYS``. The CSV text is fixed by construction (UTF-8, "\\n", numbers
@@ -23,11 +23,15 @@ from ktreport.contract import (
     PROCESSED_TABLES,
 )
 from ktreport.core.problems import PROBLEM_COLUMNS, Problem, sort_problems
+from ktreport.ingest import countries
+from ktreport.ingest.cells import format_number
+from ktreport.ingest.references import References
+from ktreport.ingest.results import PartnerFile
 
 if TYPE_CHECKING:  # pragma: no cover
+    # pandas and numpy are imported inside the functions: the per-file jobs import this
+    # package (``ktreport.ingest``) and must not pay for them.
     import pandas as pd
-
-    from ktreport.ingest.validate import PartnerFile, References
 
 # Column kinds of the processed tables (everything else is text).
 NUMBER_COLUMNS = {"duration_hours"}
@@ -47,8 +51,6 @@ def duration_class(hours: float | None) -> str:
 
 def build_tables(parts: list[PartnerFile], references: References) -> dict[str, pd.DataFrame]:
     """Every table of ``PROCESSED_TABLES`` from the checked partner files."""
-    from ktreport.ingest import countries
-
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in PROCESSED_TABLES}
     for partner_id, partner in sorted(references.partners.items()):
         records["partners"].append({"partner_id": partner_id, **partner})
@@ -67,9 +69,9 @@ def build_tables(parts: list[PartnerFile], references: References) -> dict[str, 
         table = part.report.table
         for row in part.rows:
             if table == "case_studies":
-                _case_study(row, partner_id, records, countries)
+                _case_study(row, partner_id, records)
             elif table == "interviews":
-                _interview(row, partner_id, records, countries)
+                _interview(row, partner_id, records)
             elif table == "ratings" and row.get("interview_id") and row.get("skill"):
                 records["ratings"].append(
                     {
@@ -82,7 +84,7 @@ def build_tables(parts: list[PartnerFile], references: References) -> dict[str, 
     return {name: _to_frame(name, rows) for name, rows in records.items()}
 
 
-def _place(code: str | None, countries) -> dict[str, str | None]:
+def _place(code: str | None) -> dict[str, str | None]:
     if not code:
         return {"country": None, "country_name": None, "region": None}
     return {
@@ -92,7 +94,7 @@ def _place(code: str | None, countries) -> dict[str, str | None]:
     }
 
 
-def _case_study(row, partner_id, records, countries) -> None:
+def _case_study(row, partner_id, records) -> None:
     case_id = row.get("case_id")
     records["case_studies"].append(
         {
@@ -101,7 +103,7 @@ def _case_study(row, partner_id, records, countries) -> None:
             "programme": row.get("programme"),
             "provider": row.get("provider"),
             "provider_type": row.get("provider_type"),
-            **_place(row.get("country"), countries),
+            **_place(row.get("country")),
             "delivery_mode": row.get("delivery_mode"),
             "duration_hours": row.get("duration_hours"),
             "duration_class": duration_class(row.get("duration_hours")),
@@ -116,9 +118,9 @@ def _case_study(row, partner_id, records, countries) -> None:
         records["case_study_skills"].append({"case_id": case_id, "skill_id": skill_id})
 
 
-def _interview(row, partner_id, records, countries) -> None:
+def _interview(row, partner_id, records) -> None:
     interview_id = row.get("interview_id")
-    place = _place(row.get("country"), countries)
+    place = _place(row.get("country"))
     records["interviews"].append(
         {
             "interview_id": interview_id,
@@ -186,8 +188,6 @@ def format_value(value: Any) -> str:
     """One cell of a processed CSV: blank for missing, true/false, 21 not 21.0."""
     import numpy as np
     import pandas as pd
-
-    from ktreport.ingest.validate import format_number
 
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""

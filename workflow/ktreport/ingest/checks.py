@@ -1,0 +1,231 @@
+"""Stage 1, one-file checks: a partner file -> its typed rows and problems (``PartnerFile``).
+
+``check_partner_file`` reads the file (``readers``), checks its header against the contract,
+parses each cell by its column's kind (``cells``), drops the personal columns after using
+them to anonymise the quote, and keeps a preview for the partner-readable validation report.
+``clean_partner_file`` is the per-file pipeline step: it stores the result as a part
+(``parts``). Standard library only (no pandas), so one job per file starts quickly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from ktreport import contract
+from ktreport.contract import PARTNER_TABLES, Column, Table
+from ktreport.core.problems import Problem, sort_problems
+from ktreport.ingest.cells import parse_cell
+from ktreport.ingest.parts import write_part
+from ktreport.ingest.readers import RawRow, RawTable, read_table
+from ktreport.ingest.results import FileReport, PartnerFile, display_path
+from ktreport.ingest.spelling import header_key
+from ktreport.ingest.taxonomy import Taxonomy, load_taxonomy
+
+# Rows of each file kept in the preview of the partner-readable validation report.
+PREVIEW_ROWS = 1000
+
+
+def anonymise(quote: str, name: str, organisation: str) -> str:
+    """The quote with the interviewee's name, name parts (>= 3 letters) and organisation
+    replaced by "[name]" / "[organisation]", ignoring case."""
+    replacements: list[tuple[str, str]] = []
+    if organisation:
+        replacements.append((organisation, "[organisation]"))
+    if name:
+        replacements.append((name, "[name]"))
+        for part in re.split(r"[\s,]+", name):
+            part = part.strip(".")
+            if len(part) >= 3:
+                replacements.append((part, "[name]"))
+    # Longest first, so that "Anna Rossi" goes before "Anna".
+    for text, mask in sorted(replacements, key=lambda r: (-len(r[0]), r[0])):
+        pattern = r"(?<!\w)" + re.escape(text) + r"(?!\w)"
+        quote = re.sub(pattern, mask, quote, flags=re.IGNORECASE)
+    return quote
+
+
+def _column_problem(column: Column, text: str) -> str:
+    return "" if column.is_personal else text
+
+
+def check_partner_file(
+    paths: list[Path],
+    table_name: str,
+    partner_id: str,
+    taxonomy: Taxonomy | None,
+    root: Path | None = None,
+) -> PartnerFile:
+    """Read and parse one partner file (the first of ``paths``; more is a problem).
+
+    ``taxonomy`` None (or empty) skips skill matching: a broken taxonomy is reported once,
+    by ``load_references``, not once per skill.
+    """
+    table = PARTNER_TABLES[table_name]
+    if taxonomy is not None and len(taxonomy) == 0:
+        taxonomy = None
+    path = paths[0]
+    display = display_path(path, root)
+    problems: list[Problem] = []
+    for extra in paths[1:]:
+        problems.append(
+            Problem(
+                display_path(extra, root),
+                None,
+                None,
+                f"{partner_id} has two files for {table_name}: this one is ignored and "
+                f"{path.name} is read",
+                "keep one file per partner and table",
+            )
+        )
+    raw = read_table(
+        path,
+        display,
+        table.column_names,
+        table.required_columns,
+        sheet_name=table_name,
+    )
+    problems.extend(raw.problems)
+    if raw.header_row is not None:
+        problems.extend(_header_problems(raw, table, display))
+        if not raw.rows and not raw.problems:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "the file has column names but no rows of data",
+                    "add one row per record below the column names, or delete the file",
+                )
+            )
+    rows: list[dict[str, Any]] = []
+    preview: list[tuple[int, dict[str, tuple[str, str]]]] = []
+    for raw_row in raw.rows:
+        typed, shown = _typed_row(raw, raw_row, table, taxonomy, problems)
+        rows.append(typed)
+        if len(preview) < PREVIEW_ROWS:
+            preview.append((raw_row.number, shown))
+    report = FileReport(
+        path=display,
+        table=table_name,
+        partner_id=partner_id,
+        n_rows=len(rows),
+        problems=sort_problems(problems),
+        preview=preview,
+    )
+    return PartnerFile(report=report, rows=rows)
+
+
+def _typed_row(
+    raw: RawTable,
+    raw_row: RawRow,
+    table: Table,
+    taxonomy: Taxonomy | None,
+    problems: list[Problem],
+) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """One row: its typed values (no personal column) and its preview; problems appended."""
+    display = raw.display
+    typed: dict[str, Any] = {"_row": raw_row.number}
+    bad: list[str] = [c for c in table.required_columns if c not in raw.headers]
+    shown: dict[str, tuple[str, str]] = {}
+    for column in table.columns:
+        if column.name not in raw.headers:
+            if not column.is_personal:
+                typed[column.name] = parse_cell(column, "", taxonomy).value
+            continue
+        text = raw_row.cells.get(column.name, "")
+        parsed = parse_cell(column, text, taxonomy)
+        for severity, message, hint in parsed.problems:
+            problems.append(
+                Problem(
+                    display,
+                    raw_row.number,
+                    column.name,
+                    message,
+                    hint,
+                    severity,
+                    _column_problem(column, text),
+                )
+            )
+        if parsed.bad:
+            bad.append(column.name)
+        if column.is_personal:
+            continue
+        typed[column.name] = parsed.value
+        shown[column.name] = (text, parsed.understood)
+    if table is contract.INTERVIEWS:
+        _settle_quote(typed, raw_row.cells, shown)
+    typed["_bad"] = sorted(set(bad))
+    return typed, shown
+
+
+def _settle_quote(typed: dict[str, Any], cells: dict[str, str], shown: dict) -> None:
+    """Anonymise the quote; keep it only with consent; record whether there was one."""
+    quote = typed.get("quote") or ""
+    anonymous = (
+        anonymise(quote, cells.get("name", ""), cells.get("organisation", "")) if quote else ""
+    )
+    consent = bool(typed.get("consent_to_quote"))
+    typed["has_quote"] = bool(quote)
+    typed["quote"] = anonymous if (quote and consent) else None
+    if "quote" in shown:
+        # Without consent the quote is not shown anywhere, not even to its partner.
+        if consent or not quote:
+            shown["quote"] = (anonymous, anonymous)
+        else:
+            shown["quote"] = ("(not shown: no consent to quote)", "not used")
+
+
+def _header_problems(raw: RawTable, table: Table, display: str) -> list[Problem]:
+    problems = []
+    for name in table.required_columns:
+        if name not in raw.headers:
+            column = table.column(name)
+            problems.append(
+                Problem(
+                    display,
+                    raw.header_row,
+                    name,
+                    f"the required column '{name}' is missing",
+                    f"add a column named {name} to the header row (row {raw.header_row}): "
+                    f"{column.description}",
+                )
+            )
+    names = list(table.column_names)
+    for written in raw.unknown_columns:
+        close = difflib.get_close_matches(header_key(written), names, n=1, cutoff=0.75)
+        if close and close[0] not in raw.headers:
+            hint = f"did you mean '{close[0]}'?"
+        else:
+            hint = f"the columns of {table.name} are listed in docs/data-dictionary.md"
+        problems.append(
+            Problem(
+                display,
+                raw.header_row,
+                written,
+                f"unknown column '{written}' is ignored",
+                hint,
+                "warning",
+            )
+        )
+    return problems
+
+
+def clean_partner_file(
+    raw_paths: list[Path],
+    table_name: str,
+    partner_id: str,
+    taxonomy_path: Path,
+    part_path: Path,
+    root: Path | None = None,
+) -> FileReport:
+    """One partner file -> its part (JSON) at ``part_path``: the per-file pipeline step.
+
+    The taxonomy's own problems are left to ``combine_parts`` (reported once, not per file).
+    """
+    taxonomy, _ = load_taxonomy(taxonomy_path, display_path(taxonomy_path, root))
+    part = check_partner_file(list(raw_paths), table_name, partner_id, taxonomy, root)
+    write_part(part, part_path)
+    return part.report
