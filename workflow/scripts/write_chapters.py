@@ -1,23 +1,22 @@
 """Rule write_chapters: chapter templates + key figures, tables, figures -> .qmd chapters."""
 
 import sys
-import traceback
 from pathlib import Path
 
 from ktreport.chapters import text
 from ktreport.core import provenance
 from ktreport.render.engine import RenderProblem, choose_renderer
+from ktreport.run.script import run_step
 
 
 def main(smk) -> int:
-    log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "report": dict(smk.params.report),
         "sample_data": bool(smk.params.sample_data),
         "renderer": smk.params.renderer,
     }
-    try:
+
+    def body() -> str:
         renderer = choose_renderer(config["renderer"])
         build = provenance.build_info(
             Path.cwd(),
@@ -41,20 +40,12 @@ def main(smk) -> int:
         written = text.write_chapters(
             chapters_dir, context, Path(smk.output.chapters[0]).parent, shown_dir="report/chapters"
         )
-    except (text.TemplateProblem, RenderProblem) as error:
-        log.write_text(f"{error}\n", encoding="utf-8")
-        print(f"write_chapters: {error}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: a short message here, the traceback in the log
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"write_chapters failed unexpectedly; details in {log}", file=sys.stderr)
-        return 1
-    log.write_text(
-        f"{len(written)} chapters written; version {build['version']}, "
-        f"data fingerprint {build['data_fingerprint']}, renderer {renderer}\n",
-        encoding="utf-8",
-    )
-    return 0
+        return (
+            f"{len(written)} chapters written; version {build['version']}, "
+            f"data fingerprint {build['data_fingerprint']}, renderer {renderer}\n"
+        )
+
+    return run_step(smk, body, expected=(text.TemplateProblem, RenderProblem))
 
 
 if __name__ == "__main__":
