@@ -13,6 +13,7 @@ where the interviewee consented to being quoted.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,9 @@ def diff_versions(
     project tree. ``new`` None is the working tree; ``old`` None the latest tag. Revisions are
     built in isolated worktrees and cached by commit. The outputs go to ``out`` (default
     ``report/output/diff/<OLD>..<NEW>/`` of the project)."""
+    # WeasyPrint's remarks on the CSS of changes.pdf are no news to the reviewer.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     progress = progress or snapshots.quiet
     root = snapshots.repository_root(cwd)
 

@@ -75,23 +75,12 @@ class Snapshot:
         }
 
     def chapters(self) -> dict[str, str]:
-        folder = self.root / catalog.CHAPTERS_DIR
-        if not folder.is_dir():
-            return {}
-        return {
-            path.name: path.read_text(encoding="utf-8", errors="replace")
-            for path in sorted(folder.glob("*.qmd"))
-        }
+        """The chapters as written by the build (report/_build/chapters/*.qmd), by file name."""
+        return _texts(self.root / catalog.CHAPTERS_DIR, "*.qmd")
 
     def templates(self) -> dict[str, str]:
         """The chapter templates the authors write (report/chapters/*.md.j2), by file name."""
-        folder = self.root / catalog.CHAPTER_TEMPLATES_DIR
-        if not folder.is_dir():
-            return {}
-        return {
-            path.name: path.read_text(encoding="utf-8", errors="replace")
-            for path in sorted(folder.glob(f"*{catalog.CHAPTER_SUFFIX}"))
-        }
+        return _texts(self.root / catalog.CHAPTER_TEMPLATES_DIR, f"*{catalog.CHAPTER_SUFFIX}")
 
     def figures(self) -> dict[str, dict[str, Any]]:
         """Figure id -> {title, svg (bytes or None), data (canonical JSON text or None)}."""
@@ -132,6 +121,16 @@ class Snapshot:
             if (raw / name).is_file():
                 files[(Path(name).stem, name)] = raw / name
         return files
+
+
+def _texts(folder: Path, pattern: str) -> dict[str, str]:
+    """File name -> text of the files of ``folder`` matching ``pattern``, sorted by name."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(folder.glob(pattern))
+    }
 
 
 def _first(meta: dict[str, Any], *names: str) -> str:
