@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import markupsafe
+
 from ktreport import contract
 from ktreport.review.changes import Changes, SectionChange
 from ktreport.review.keyfigures import is_number
@@ -97,16 +100,12 @@ def column_widths(table: str, columns: Sequence[str], leading: Sequence[float] =
 
 def _breakable(text: str) -> Any:
     """Escaped text that may wrap after "_", ";" and "/" (long ids and lists in narrow cells)."""
-    import markupsafe
-
     escaped = str(markupsafe.escape(text))
     return markupsafe.Markup(re.sub(r"([_;/])", r"\1<wbr>", escaped))
 
 
 def render_html(changes: Changes) -> str:
     """The self-contained tracked-changes page (inline CSS, images as data URLs, all escaped)."""
-    import jinja2
-
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -144,6 +143,7 @@ def render_html(changes: Changes) -> str:
 
 
 def _url_fetcher_class() -> type:
+    # WeasyPrint is imported only when a PDF is written (``ktreport diff --no-pdf`` stays quick).
     from weasyprint.urls import URLFetcher
 
     class DataUrlsOnly(URLFetcher):
@@ -166,7 +166,7 @@ def __getattr__(name: str) -> Any:
 
 def write_pdf(html: str, target: Path) -> None:
     """The PDF from the same HTML (its print CSS); nothing is fetched but data: URLs."""
-    import weasyprint
+    import weasyprint  # only here: see _url_fetcher_class
 
     document = weasyprint.HTML(
         string=html, base_url=str(target.parent), url_fetcher=_url_fetcher_class()()
