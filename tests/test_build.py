@@ -19,10 +19,10 @@ from ktreport.run.build import (
     BuildProblem,
     ProgressFilter,
     config_problems,
-    explain_failure,
     project_problem,
-    snakemake_lock_state,
 )
+from ktreport.run.failures import explain_failure
+from ktreport.run.snakemake import lock_state as snakemake_lock_state
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 LOG = Path("logs/ktreport-build.log")

@@ -15,9 +15,26 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from ktreport.review import diff
-from ktreport.review.diff import Segment, Snapshot
-from ktreport.run import build
+from ktreport import catalog
+from ktreport.review import output as review_output
+from ktreport.review.changes import CellChange, Changes, FileChange, Segment, SentenceChange
+from ktreport.review.diff import compare
+from ktreport.review.figures import compare_figures
+from ktreport.review.keyfigures import compare_key_figures
+from ktreport.review.output import Written, format_delta, format_value, write_changes
+from ktreport.review.rows import WITHHELD_QUOTE, compare_raw_file
+from ktreport.review.snapshots import repository_root
+from ktreport.review.text import (
+    compare_chapters,
+    compare_templates,
+    readable_text,
+    sentence_changes,
+    split_sections,
+    split_sentences,
+    word_diff,
+)
+from ktreport.review.tree import KEY_FIGURES_PATH, Snapshot
+from ktreport.run.snakemake import build_tree
 
 TWO_VERSIONS = FIXTURES / "diff" / "two_versions"
 PERSONAL_VALUES = ("Anna Rossi", "anna.rossi@example.org", "Alma Labs", "+39 051 000001")
@@ -25,18 +42,16 @@ PERSONAL_VALUES += ("Marco Bianchi", "Bianchi Srl", "Jan Kowalski", "jan@example
 
 
 @pytest.fixture(scope="module")
-def two_versions() -> diff.Changes:
-    return diff.compare(
-        Snapshot(TWO_VERSIONS / "old", "v1.0"), Snapshot(TWO_VERSIONS / "new", "v1.1")
-    )
+def two_versions() -> Changes:
+    return compare(Snapshot(TWO_VERSIONS / "old", "v1.0"), Snapshot(TWO_VERSIONS / "new", "v1.1"))
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory, two_versions) -> diff.Written:
-    return diff.write_changes(two_versions, tmp_path_factory.mktemp("diff") / "v1.0..v1.1")
+def written(tmp_path_factory, two_versions) -> Written:
+    return write_changes(two_versions, tmp_path_factory.mktemp("diff") / "v1.0..v1.1")
 
 
-def _file(changes: diff.Changes, table: str, name: str) -> diff.FileChange:
+def _file(changes: Changes, table: str, name: str) -> FileChange:
     return next(f for f in changes.files if (f.table, f.name) == (table, name))
 
 
@@ -44,7 +59,7 @@ def _file(changes: diff.Changes, table: str, name: str) -> diff.FileChange:
 
 
 def test_word_diff_of_one_sentence_marks_only_the_changed_words():
-    segments = diff.word_diff(
+    segments = word_diff(
         "Of the 60 interviewees, 41 named negotiation as required.",
         "Of the 62 interviewees, 41 named negotiation and networking as required.",
     )
@@ -59,7 +74,7 @@ def test_word_diff_of_one_sentence_marks_only_the_changed_words():
 
 
 def test_word_diff_reads_a_multi_word_replacement_as_one_deletion_and_one_insertion():
-    segments = diff.word_diff("Interviews were coded.", "Two researchers coded.")
+    segments = word_diff("Interviews were coded.", "Two researchers coded.")
     assert segments == [
         Segment("delete", "Interviews were"),
         Segment("insert", "Two researchers"),
@@ -68,7 +83,7 @@ def test_word_diff_reads_a_multi_word_replacement_as_one_deletion_and_one_insert
 
 
 def test_word_diff_keeps_a_decimal_number_as_one_token():
-    segments = diff.word_diff("a share of 41.7 %", "a share of 43.2 %")
+    segments = word_diff("a share of 41.7 %", "a share of 43.2 %")
     assert [s for s in segments if s.op != "equal"] == [
         Segment("delete", "41.7"),
         Segment("insert", "43.2"),
@@ -78,21 +93,21 @@ def test_word_diff_keeps_a_decimal_number_as_one_token():
 def test_rewrapped_lines_are_no_change():
     old = "The gap is widest\nfor negotiation.\n"
     new = "The gap is widest for\nnegotiation.\n"
-    assert all(s.op == "equal" for s in diff.word_diff(old, new))
-    sections = diff.compare_chapters({"c.qmd": "# A\n\n" + old}, {"c.qmd": "# A\n\n" + new})
+    assert all(s.op == "equal" for s in word_diff(old, new))
+    sections = compare_chapters({"c.qmd": "# A\n\n" + old}, {"c.qmd": "# A\n\n" + new})
     assert [s.status for s in sections] == ["unchanged"]
 
 
 def test_sentences_changed_only_in_numbers_are_told_apart_from_edited_ones():
     old = "Of the 60 interviewees, 41 named it (68.3 %). Most were happy."
     new = "Of the 62 interviewees, 43 named it (69.4 %). Most were very happy."
-    assert diff.sentence_changes(old, new) == [
-        diff.SentenceChange(
+    assert sentence_changes(old, new) == [
+        SentenceChange(
             "data",
             "Of the 60 interviewees, 41 named it (68.3 %).",
             "Of the 62 interviewees, 43 named it (69.4 %).",
         ),
-        diff.SentenceChange("edited", "Most were happy.", "Most were very happy."),
+        SentenceChange("edited", "Most were happy.", "Most were very happy."),
     ]
 
 
@@ -103,7 +118,7 @@ def test_a_changed_key_figure_label_and_a_table_row_are_changes_of_computed_valu
             f"# Gaps\n\nThe largest shortfall is for {span}.\n\n| Skill | n |\n|:--|--:|\n{row}\n"
         )
 
-    (section,) = diff.compare_chapters(
+    (section,) = compare_chapters(
         {"c.qmd": chapter("Negotiation", "| Negotiation | 5 |")},
         {"c.qmd": chapter("Conflict resolution", "| Conflict resolution | 6 |")},
     )
@@ -116,7 +131,7 @@ def test_a_changed_key_figure_label_and_a_table_row_are_changes_of_computed_valu
 
 def test_a_word_changed_next_to_a_computed_value_is_an_edit():
     span = '[41]{data-kf="n" title="n"}'
-    (section,) = diff.compare_chapters(
+    (section,) = compare_chapters(
         {"c.qmd": f"# A\n\nWe met {span} people.\n"},
         {"c.qmd": f"# A\n\nWe interviewed {span} people.\n"},
     )
@@ -126,30 +141,28 @@ def test_a_word_changed_next_to_a_computed_value_is_an_edit():
 def test_template_edits_are_the_sentences_authors_changed():
     old = {"01-intro.md.j2": "# Intro\n\nWe met {{ kf.n }} people. It was\nuseful.\n"}
     new = {"01-intro.md.j2": "# Intro\n\nWe met {{ kf.n }} people. It was\nvery useful.\n"}
-    (edit,) = diff.compare_templates(old, new)
+    (edit,) = compare_templates(old, new)
     assert (edit.template, edit.kind, edit.old, edit.new) == (
         "01-intro.md.j2",
         "edited",
         "It was useful.",
         "It was very useful.",
     )
-    assert diff.Segment("insert", "very ") in edit.segments
+    assert Segment("insert", "very ") in edit.segments
 
 
 def test_added_and_removed_sentences():
-    changes = diff.sentence_changes("One. Two.", "One. Three. Two.")
-    assert changes == [diff.SentenceChange("added", "", "Three.")]
-    assert diff.sentence_changes("One. Two.", "Two.") == [
-        diff.SentenceChange("removed", "One.", "")
-    ]
+    changes = sentence_changes("One. Two.", "One. Three. Two.")
+    assert changes == [SentenceChange("added", "", "Three.")]
+    assert sentence_changes("One. Two.", "Two.") == [SentenceChange("removed", "One.", "")]
 
 
 def test_sections_split_at_headings_but_not_inside_code_blocks():
     text = (
         "Intro text.\n\n# Title {#sec-t}\n\nBody.\n\n```\n# not a heading\n```\n\n## Sub\n\nMore.\n"
     )
-    assert [h for h, _ in diff.split_sections(text)] == ["", "Title", "Sub"]
-    assert "# not a heading" in diff.split_sections(text)[1][1]
+    assert [h for h, _ in split_sections(text)] == ["", "Title", "Sub"]
+    assert "# not a heading" in split_sections(text)[1][1]
 
 
 def test_chapter_sections_changed_unchanged_and_removed(two_versions):
@@ -183,7 +196,7 @@ def test_key_figure_source_spans_and_markup_are_read_as_the_reader_sees_them():
         "interviewees, 5\\$ each \\(see @fig-a\\).\n\n"
         '::: {#fig-a}\n![](figures/fig-a.svg){fig-alt="Bars"}\n\n**Title.** Caption.\n:::\n'
     )
-    assert diff.readable_text(markdown) == (
+    assert readable_text(markdown) == (
         "## The sample\n\nOf the 60 interviewees, 5$ each (see @fig-a).\n\n"
         "\n[figure: fig-a]\n\n**Title.** Caption.\n\n"
     )
@@ -191,7 +204,7 @@ def test_key_figure_source_spans_and_markup_are_read_as_the_reader_sees_them():
 
 def test_lines_of_a_paragraph_are_joined_but_list_items_and_table_rows_are_not():
     markdown = "Of the\n60 people,\nmost agreed.\n\n- one\n  more\n- two\n\n| a |\n| b |\n"
-    assert diff.readable_text(markdown) == (
+    assert readable_text(markdown) == (
         "Of the 60 people, most agreed.\n\n- one more\n- two\n\n| a |\n| b |\n"
     )
 
@@ -201,9 +214,9 @@ def test_a_number_in_a_source_span_changes_as_a_number_only():
         span = f'[{n}]{{data-kf="n_interviews" title="n_interviews — Interviews: n = {n}"}}'
         return f"# Sample\n\nWe interviewed {span} people.\n"
 
-    (section,) = diff.compare_chapters({"c.qmd": chapter(60)}, {"c.qmd": chapter(62)})
+    (section,) = compare_chapters({"c.qmd": chapter(60)}, {"c.qmd": chapter(62)})
     assert section.sentences == (
-        diff.SentenceChange("data", "We interviewed 60 people.", "We interviewed 62 people."),
+        SentenceChange("data", "We interviewed 60 people.", "We interviewed 62 people."),
     )
     assert [s for s in section.segments if s.op != "equal"] == [
         Segment("delete", "60"),
@@ -222,7 +235,7 @@ def test_the_authors_edit_is_listed_from_the_templates(two_versions):
 
 
 def test_a_renamed_heading_is_a_changed_section_not_a_removal():
-    sections = diff.compare_chapters(
+    sections = compare_chapters(
         {"c.qmd": "# Results\n\nText.\n"}, {"c.qmd": "# Findings\n\nText.\n"}
     )
     assert [(s.heading, s.status) for s in sections] == [("Findings", "changed")]
@@ -249,17 +262,17 @@ def test_key_figure_delta_and_changed_ones_first(two_versions):
 def test_a_changed_label_has_no_delta():
     old = {"top_skill": {"value": "Negotiation", "unit": "label"}}
     new = {"top_skill": {"value": "Communication", "unit": "label"}}
-    (change,) = diff.compare_key_figures(old, new)
+    (change,) = compare_key_figures(old, new)
     assert (change.status, change.delta) == ("changed", None)
 
 
 def test_shares_read_as_percentages_and_their_delta_in_points():
-    assert diff.format_value(0.41666, "share") == "41.7 %"
-    assert diff.format_delta(-0.1, "share") == "-10.0 pp"
-    assert diff.format_value(12345, "count") == "12\u202f345"
-    assert diff.format_delta(2, "count") == "+2"
-    assert diff.format_value(8.0, "score") == "8"
-    assert diff.format_delta(-1.25, "score") == "-1.25"
+    assert format_value(0.41666, "share") == "41.7 %"
+    assert format_delta(-0.1, "share") == "-10.0 pp"
+    assert format_value(12345, "count") == "12\u202f345"
+    assert format_delta(2, "count") == "+2"
+    assert format_value(8.0, "score") == "8"
+    assert format_delta(-1.25, "score") == "-1.25"
 
 
 # --- figures -----------------------------------------------------------------------------
@@ -276,7 +289,7 @@ def test_figure_whose_drawing_alone_changed_is_changed_with_its_data_unchanged()
     svg = b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>"
     old = {"fig-a": {"title": "A", "svg": svg, "data": '{"y": [1]}'}}
     new = {"fig-a": {"title": "A", "svg": svg.replace(b"'1'", b"'2'"), "data": '{"y": [1]}'}}
-    (change,) = diff.compare_figures(old, new)
+    (change,) = compare_figures(old, new)
     assert (change.status, change.data_changed, change.drawing_changed) == (
         "changed",
         False,
@@ -286,11 +299,11 @@ def test_figure_whose_drawing_alone_changed_is_changed_with_its_data_unchanged()
 
 def test_figure_json_is_compared_by_content_not_by_key_order(tmp_path):
     for side, text in (("old", '{"a": 1, "b": 2}'), ("new", '{"b": 2, "a": 1}')):
-        folder = tmp_path / side / diff.FIGURES_DIR
+        folder = tmp_path / side / catalog.FIGURES_DIR
         folder.mkdir(parents=True)
         (folder / "fig-a.json").write_text(text)
         (folder / "fig-a.svg").write_bytes(b"<svg/>")
-    (change,) = diff.compare_figures(
+    (change,) = compare_figures(
         Snapshot(tmp_path / "old", "o").figures(), Snapshot(tmp_path / "new", "n").figures()
     )
     assert change.status == "unchanged"
@@ -306,7 +319,7 @@ def test_rows_added_removed_and_modified_by_id_with_changed_cells(two_versions):
     assert unibo.rows_removed == ()
     (modified,) = unibo.rows_modified
     assert (modified.key, modified.old_row, modified.new_row) == ("UNIBO-I02", 3, 3)
-    assert modified.changes == (diff.CellChange("years_experience", "12", "14"),)
+    assert modified.changes == (CellChange("years_experience", "12", "14"),)
     uj = _file(two_versions, "interviews", "UJ")  # a semicolon-separated CSV
     assert [(r.key, r.old_row) for r in uj.rows_removed] == [("UJ-I02", 3)]
     assert (uj.rows_added, uj.rows_modified) == ((), ())
@@ -331,10 +344,10 @@ def test_ratings_rows_are_matched_by_interview_and_skill(tmp_path):
         tmp_path / "new/data/raw/ratings/UH.csv",
         header + "UH-I01,communication,4,4\nUH-I01,negotiation,5,4\nUH-I02,negotiation,3,2\n",
     )
-    change = diff.compare_raw_file("ratings", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    change = compare_raw_file("ratings", "UH", old, new, tmp_path / "old", tmp_path / "new")
     assert [r.key for r in change.rows_added] == ["UH-I02 / negotiation"]
     assert [(r.key, r.changes) for r in change.rows_modified] == [
-        ("UH-I01 / negotiation", (diff.CellChange("proficiency", "3", "4"),))
+        ("UH-I01 / negotiation", (CellChange("proficiency", "3", "4"),))
     ]
 
 
@@ -342,7 +355,7 @@ def test_moving_a_row_within_a_file_is_no_change(tmp_path):
     header = "case_id,programme\n"
     old = _write_csv(tmp_path / "o/data/raw/case_studies/UH.csv", header + "C1,A\nC2,B\n")
     new = _write_csv(tmp_path / "n/data/raw/case_studies/UH.csv", header + "C2,B\nC1,A\n")
-    change = diff.compare_raw_file("case_studies", "UH", old, new, tmp_path / "o", tmp_path / "n")
+    change = compare_raw_file("case_studies", "UH", old, new, tmp_path / "o", tmp_path / "n")
     assert change.status == "unchanged"
 
 
@@ -362,7 +375,7 @@ def test_xlsx_cells_are_compared_as_text_with_the_csv_they_replace(tmp_path):
     new = tmp_path / "new/data/raw/interviews/UH.xlsx"
     new.parent.mkdir(parents=True)
     workbook.save(new)
-    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    change = compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
     assert (change.rows_added, change.rows_removed, change.rows_modified) == ((), (), ())
     assert change.status == "changed"  # the file itself moved from .csv to .xlsx
 
@@ -370,7 +383,7 @@ def test_xlsx_cells_are_compared_as_text_with_the_csv_they_replace(tmp_path):
 def test_an_unreadable_file_is_reported_not_a_crash(tmp_path):
     old = _write_csv(tmp_path / "old/data/raw/interviews/UH.xlsx", "not a workbook")
     new = _write_csv(tmp_path / "new/data/raw/interviews/UH.xlsx", "not a workbook either")
-    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
+    change = compare_raw_file("interviews", "UH", old, new, tmp_path / "old", tmp_path / "new")
     assert change.status == "changed"
     assert "could not be read" in change.note
 
@@ -394,9 +407,9 @@ def test_a_quote_without_consent_is_withheld_and_one_with_consent_is_shown(tmp_p
         tmp_path / "n/data/raw/interviews/UH.csv",
         header + 'UH-I01,"Secret words",no,Ann\nUH-I02,"Public words",yes,Bob\n',
     )
-    change = diff.compare_raw_file("interviews", "UH", old, new, tmp_path / "o", tmp_path / "n")
+    change = compare_raw_file("interviews", "UH", old, new, tmp_path / "o", tmp_path / "n")
     quotes = {r.key: dict(r.cells)["quote"] for r in change.rows_added}
-    assert quotes == {"UH-I01": diff.WITHHELD_QUOTE, "UH-I02": "Public words"}
+    assert quotes == {"UH-I01": WITHHELD_QUOTE, "UH-I02": "Public words"}
 
 
 # --- provenance of each side -------------------------------------------------------------
@@ -419,7 +432,7 @@ def test_without_build_information_the_fingerprint_is_computed_from_the_raw_file
 
 
 def test_identical_versions_have_no_change():
-    same = diff.compare(Snapshot(TWO_VERSIONS / "old", "a"), Snapshot(TWO_VERSIONS / "old", "b"))
+    same = compare(Snapshot(TWO_VERSIONS / "old", "a"), Snapshot(TWO_VERSIONS / "old", "b"))
     assert not same.anything_changed
 
 
@@ -448,8 +461,8 @@ def test_changes_json_lists_the_same_changes_for_machines(written):
 
 
 def test_outputs_are_the_same_bytes_on_every_run(tmp_path, two_versions):
-    first = diff.write_changes(two_versions, tmp_path / "a")
-    second = diff.write_changes(two_versions, tmp_path / "b")
+    first = write_changes(two_versions, tmp_path / "a")
+    second = write_changes(two_versions, tmp_path / "b")
     for name in ("changes.html", "changes.json", "changes.pdf"):
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes(), name
 
@@ -475,18 +488,18 @@ def test_html_escapes_hostile_text_from_every_source(tmp_path):
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     for side in ("old", "new"):
         shutil.copytree(TWO_VERSIONS / side, tmp_path / side)
-    chapter = tmp_path / "new" / diff.CHAPTERS_DIR / "01-introduction.qmd"
+    chapter = tmp_path / "new" / catalog.CHAPTERS_DIR / "01-introduction.qmd"
     chapter.write_text(chapter.read_text() + f"\n## {hostile}\n\nText {hostile}.\n")
-    figures = json.loads((tmp_path / "new" / diff.KEY_FIGURES_PATH).read_text())
+    figures = json.loads((tmp_path / "new" / KEY_FIGURES_PATH).read_text())
     figures["n_interviews"]["definition"] = hostile
     figures["top_required_skill"]["value"] = hostile
-    (tmp_path / "new" / diff.KEY_FIGURES_PATH).write_text(json.dumps(figures))
-    manifest = tmp_path / "new" / diff.FIGURES_DIR / "figures.json"
+    (tmp_path / "new" / KEY_FIGURES_PATH).write_text(json.dumps(figures))
+    manifest = tmp_path / "new" / catalog.FIGURES_DIR / "figures.json"
     manifest.write_text(manifest.read_text().replace("Skills required and possessed", hostile))
     unibo = tmp_path / "new/data/raw/interviews/UNIBO.csv"
     unibo.write_text(unibo.read_text().replace("UNIBO-I05,kt_expert", f'"{hostile}",kt_expert'))
-    changes = diff.compare(Snapshot(tmp_path / "old", "v1"), Snapshot(tmp_path / "new", hostile))
-    written = diff.write_changes(changes, tmp_path / "out", pdf=False)
+    changes = compare(Snapshot(tmp_path / "old", "v1"), Snapshot(tmp_path / "new", hostile))
+    written = write_changes(changes, tmp_path / "out", pdf=False)
     html = written.html.read_text(encoding="utf-8")
     assert "<script" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
@@ -498,7 +511,7 @@ def test_pdf_is_the_same_page_and_fetches_nothing_from_outside(written):
     reader = PdfReader(written.pdf)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Changes from v1.0 to v1.1" in text and "UNIBO-I04" in text
-    fetcher = diff.DataUrlsOnly()
+    fetcher = review_output.DataUrlsOnly()
     with pytest.raises(ValueError):
         fetcher.fetch("file:///etc/passwd")
     with pytest.raises(ValueError):
@@ -545,7 +558,7 @@ def toy_repo(tmp_path) -> Path:
     for side in ("old", "new"):
         shutil.copytree(TWO_VERSIONS / side / "report", repo / "snapshots" / side / "report")
         # Provenance then comes from the build's own record of its revision.
-        (repo / "snapshots" / side / diff.BUILD_INFO_PATH).unlink()
+        (repo / "snapshots" / side / catalog.BUILD_INFO).unlink()
     shutil.copytree(TWO_VERSIONS / "old" / "data", repo / "data")
     (repo / "version.txt").write_text("old\n")
     _git(repo, "add", "-A")
@@ -630,13 +643,13 @@ def test_build_tree_runs_the_trees_own_library(tmp_path):
         "        import ktreport\n"
         '        open(output[0], "w").write(getattr(ktreport, "MARK", "main"))\n'
     )
-    result = build.build_tree(tree, 1)
+    result = build_tree(tree, 1)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tree / "mark.txt").read_text() == "tree"
 
 
 def test_the_project_tree_is_a_git_repository():
-    assert build.repository_root(ROOT) is not None
+    assert repository_root(ROOT) is not None
 
 
 # --- end to end: two commits of the real project -----------------------------------------
@@ -661,7 +674,7 @@ def _static_sentence(chapters: Path) -> tuple[Path, str]:
         for block in re.split(r"\n\s*\n", template.read_text(encoding="utf-8")):
             if "{" in block or block.lstrip().startswith(("#", "|", "-", ":", ">", "!", "*")):
                 continue
-            for sentence in diff.split_sentences(block):
+            for sentence in split_sentences(block):
                 if STATIC_SENTENCE.match(sentence) and len(sentence.split()) >= 8:
                     return template, sentence
     raise AssertionError(f"no plain sentence found in {chapters}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from ktreport.run.build import build_tree
+from ktreport.run.snakemake import build_tree
 
 # What must not differ between two builds of one commit (relative to the project root).
 COMPARED = (

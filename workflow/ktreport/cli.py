@@ -1,11 +1,20 @@
 """The ``ktreport`` command: the only place (with the rule scripts) that prints or exits.
 
-Each command imports its module lazily so that ``ktreport validate`` stays quick.
+Each command imports its module lazily so that ``ktreport validate`` stays quick (the
+catalog and the exception root are standard library only).
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
 import typer
+
+from ktreport import catalog
+from ktreport.core.errors import KtreportError
 
 app = typer.Typer(
     add_completion=False,
@@ -15,6 +24,54 @@ app = typer.Typer(
 )
 
 
+# The default folder of the partner data, as the options show it.
+RAW = str(catalog.RAW)
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+STOPPED = (
+    "ktreport {command} stopped on an internal error ({error}); {where}. "
+    "Please send that file to the maintainers."
+)
+
+
+def _internal_error(command: str, log: Path, message: str = STOPPED) -> typer.Exit:
+    """A bug, not bad input: the traceback goes to ``log``, a short message here (call it
+    in an ``except`` block)."""
+    import traceback
+
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f"the details are in {log}"
+    except OSError:
+        where = "the details could not be written to logs/"
+    error = type(sys.exc_info()[1]).__name__
+    _say(message.format(command=command, error=error, where=where, log=log))
+    return typer.Exit(2)
+
+
+@contextlib.contextmanager
+def _stops(code: int, interrupted: str, bug: Callable[[], typer.Exit]) -> Iterator[None]:
+    """A command's errors as exit codes: a ``KtreportError`` is its message and ``code``,
+    Ctrl-C is ``interrupted`` and 130, anything else a bug (``bug()`` says so)."""
+    try:
+        yield
+    except KtreportError as error:
+        _say(f"Error: {error}")
+        raise typer.Exit(code) from None
+    except KeyboardInterrupt:
+        _say(interrupted)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception:  # a bug: a short message here, the traceback in a log
+        raise bug() from None
+
+
 @app.command()
 def template(
     partner_id: str = typer.Argument(..., help="Partner id as in partners.csv, e.g. UNIBO."),
@@ -22,23 +79,21 @@ def template(
         "", "--out", help="File to write (default: <PARTNER_ID>_template.xlsx in this folder)."
     ),
     raw_dir: str = typer.Option(
-        "data/raw", "--raw-dir", help="Folder with partners.csv and skills_taxonomy.csv."
+        RAW, "--raw-dir", help="Folder with partners.csv and skills_taxonomy.csv."
     ),
 ) -> None:
     """Write a partner's spreadsheet template: dropdowns, hints, skills and help sheets."""
-    from pathlib import Path
-
     from ktreport.partners import xlsx_template
 
     raw = Path(raw_dir)
-    partners_path = raw / "partners.csv"
+    partners_path = raw / catalog.PARTNERS_FILE
     target = Path(out) if out else None
     try:
         partner = xlsx_template.find_partner(partner_id, xlsx_template.read_partners(partners_path))
         if target is None:
             target = xlsx_template.default_output(partner.partner_id, Path.cwd(), raw)
         written = xlsx_template.write_template(
-            partner.partner_id, target, raw / "skills_taxonomy.csv", partners_path
+            partner.partner_id, target, raw / catalog.TAXONOMY_FILE, partners_path
         )
     except xlsx_template.TemplateError as error:
         typer.echo(f"Error: {error}", err=True)
@@ -68,16 +123,12 @@ def diff(
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write changes.pdf."),
 ) -> None:
     """Tracked changes between two versions: numbers, text, figures and partner data rows."""
-    import logging
-    import traceback
-    from pathlib import Path
-
     from ktreport.review import diff as diff_module
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     cwd = Path.cwd()
-    try:
+    log = cwd / catalog.CACHE / "logs" / "diff-error.log"
+    failed = "Error: ktreport diff failed unexpectedly; details are in {log}"
+    with _stops(2, "Interrupted.", lambda: _internal_error("diff", log, failed)):
         run = diff_module.diff_versions(
             old,
             new,
@@ -86,29 +137,9 @@ def diff(
             cores=cores,
             pdf=pdf,
             rebuild=rebuild,
-            progress=lambda message: typer.echo(message, err=True),
+            progress=_say,
         )
-    except diff_module.DiffError as error:
-        typer.echo(f"Error: {error}", err=True)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
-        raise typer.Exit(130) from None
-    except Exception:  # a bug: a short message here, the traceback in a log
-        log = cwd / ".cache" / "ktreport" / "logs" / "diff-error.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        typer.echo(f"Error: ktreport diff failed unexpectedly; details are in {log}", err=True)
-        raise typer.Exit(2) from None
-    s = run.changes.summary
-    counts = (
-        (s.key_figures_changed + s.key_figures_added + s.key_figures_removed, "key figure"),
-        (s.sections_changed + s.sections_added + s.sections_removed, "section"),
-        (s.figures_changed + s.figures_added + s.figures_removed, "figure"),
-        (s.rows_added + s.rows_removed + s.rows_modified, "data row"),
-    )
-    changed = ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts)
-    typer.echo(f"{run.changes.old.label} → {run.changes.new.label}: changed {changed}.")
+    typer.echo(run.summary_line())
     for path in (run.written.html, run.written.pdf, run.written.json):
         if path is not None:
             typer.echo(f"  {path}")
@@ -122,15 +153,11 @@ def validate(
         None, help="Partner files or folders to check (default: every file of --raw-dir)."
     ),
     raw_dir: str = typer.Option(
-        "data/raw", "--raw-dir", help="Folder of the partner data (partners.csv, tables)."
+        RAW, "--raw-dir", help="Folder of the partner data (partners.csv, tables)."
     ),
     html: str = typer.Option("", "--html", help="Also write a readable HTML report here."),
 ) -> None:
     """Check the partner files and list every problem at once (exit 1 when any is an error)."""
-    import sys
-    import traceback
-    from pathlib import Path
-
     try:
         from ktreport import ingest as validation
 
@@ -144,49 +171,43 @@ def validate(
             else:
                 validation_report.write_html(result, Path(html))
     except Exception:  # a bug, not bad data: short message here, the traceback in the log
-        log = Path("logs") / "ktreport-validate.log"
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"the details are in {log}"
-        except OSError:
-            where = "the details could not be written to logs/"
-        error = sys.exc_info()[1]
-        typer.echo(
-            f"ktreport validate stopped on an internal error ({type(error).__name__}); {where}. "
-            "Please send that file to the maintainers.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
+        raise _internal_error("validate", catalog.VALIDATE_LOG) from None
     if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.text import Text
-
-        console = Console(highlight=False, soft_wrap=True)
-        for file, group in validation.group_by_file(result.problems):
-            console.print(Text(file, style="bold underline"))
-            for problem in group:
-                style = "bold red" if problem.severity == "error" else "yellow"
-                line = Text("  ")
-                line.append(f"{problem.severity:<8}", style=style)
-                line.append(problem.location.removeprefix(file).lstrip(":") or "(file)")
-                line.append("  " + problem.message)
-                if problem.hint:
-                    line.append(" — " + problem.hint, style="dim")
-                console.print(line)
-            console.print()
-        style = "bold red" if not result.ok else "bold green"
-        console.print(Text(validation.summary_line(result), style=style))
+        _print_problems(result)
     else:
         text = validation.format_problems(result.problems)
         if text:
             typer.echo(text + "\n")
         typer.echo(validation.summary_line(result))
     if report_problem:
-        typer.echo(f"Note: {report_problem}.", err=True)
+        _say(f"Note: {report_problem}.")
     elif html:
         typer.echo(f"The report for partners: {html}")
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _print_problems(result) -> None:  # result: ktreport.ingest.validate's result
+    """The problems of ``validate`` on a terminal: grouped by file, errors in red."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from ktreport.ingest import validate as validation
+
+    console = Console(highlight=False, soft_wrap=True)
+    for file, group in validation.group_by_file(result.problems):
+        console.print(Text(file, style="bold underline"))
+        for problem in group:
+            style = "bold red" if problem.severity == "error" else "yellow"
+            line = Text("  ")
+            line.append(f"{problem.severity:<8}", style=style)
+            line.append(problem.location.removeprefix(file).lstrip(":") or "(file)")
+            line.append("  " + problem.message)
+            if problem.hint:
+                line.append(" — " + problem.hint, style="dim")
+            console.print(line)
+        console.print()
+    style = "bold red" if not result.ok else "bold green"
+    console.print(Text(validation.summary_line(result), style=style))
 
 
 @app.command()
@@ -204,8 +225,6 @@ def synth(
     ),
 ) -> None:
     """Write synthetic partner data N times the sample's size (for performance tests)."""
-    from pathlib import Path
-
     from ktreport.tools import synth as synth_data
 
     target = Path(out)
@@ -213,10 +232,9 @@ def synth(
         typer.echo("Error: give --scale N (1 or more) or --sample.", err=True)
         raise typer.Exit(2)
     if not force and not synth_data.output_is_safe(target):
-        typer.echo(
+        _say(
             f"Error: {target} exists and is not empty; choose a new folder or add --force "
-            "to replace its partner files.",
-            err=True,
+            "to replace its partner files."
         )
         raise typer.Exit(1)
     try:
@@ -235,12 +253,11 @@ def synth(
 def key_figures_command(
     contains: str = typer.Argument("", help="Show only names containing this, e.g. gap."),
     path: str = typer.Option(
-        "data/processed/key_figures.json", "--file", help="The key figures of the last build."
+        str(catalog.KEY_FIGURES), "--file", help="The key figures of the last build."
     ),
 ) -> None:
     """List the key figures a chapter can use ({{ kf.NAME }}): value, n, definition."""
     import json
-    from pathlib import Path
 
     source = Path(path)
     if not source.exists():
@@ -257,18 +274,17 @@ def key_figures_command(
 @app.command("build-info")
 def build_info_command(
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
-    raw_dir: str = typer.Option("data/raw", "--raw-dir", help="Folder of the raw data files."),
+    raw_dir: str = typer.Option(RAW, "--raw-dir", help="Folder of the raw data files."),
 ) -> None:
     """What this version of the report is made of: version, commit date, data fingerprint,
     raw files (partner, rows, sha256) and tool versions, as the title page and annex show."""
     import json
-    from pathlib import Path
 
     from ktreport.core import provenance
 
     root = Path.cwd()
     fallback = "0.1"
-    config_path = root / "config.yaml"
+    config_path = root / catalog.CONFIG_FILE
     if config_path.exists():
         import yaml
 
@@ -297,16 +313,14 @@ def build_info_command(
 def dictionary(
     out: str = typer.Option("docs/data-dictionary.md", "--out", help="File to write."),
     raw_dir: str = typer.Option(
-        "data/raw", "--raw-dir", help="Folder with skills_taxonomy.csv (listed at the end)."
+        RAW, "--raw-dir", help="Folder with skills_taxonomy.csv (listed at the end)."
     ),
     check: bool = typer.Option(False, "--check", help="Only check that --out is up to date."),
 ) -> None:
     """Write the data dictionary for partners, generated from the data contract."""
-    from pathlib import Path
-
     from ktreport.partners import dictionary as data_dictionary
 
-    text = data_dictionary.render_dictionary(Path(raw_dir) / "skills_taxonomy.csv")
+    text = data_dictionary.render_dictionary(Path(raw_dir) / catalog.TAXONOMY_FILE)
     target = Path(out)
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
@@ -331,63 +345,24 @@ def build(
     ),
 ) -> None:
     """Build the report: check config and data, run the pipeline, say where the report is."""
-    import sys
-    import traceback
-    from pathlib import Path
-
     from ktreport.run import build as building
 
     root = Path.cwd()
-
-    def say(line: str) -> None:
-        typer.echo(line, err=True)
-
-    try:
-        problem = building.project_problem(root)
-        problems = [problem] if problem else building.config_problems(root)
+    interrupted = "Interrupted. The previous report in report/output/ is unchanged."
+    bug_log = catalog.LOGS / "ktreport-build-error.log"
+    with _stops(1, interrupted, lambda: _internal_error("build", bug_log)):
+        problems = building.project_problems(root)
+        for problem in problems:
+            _say(f"Error: {problem}")
         if problems:
-            for problem in problems:
-                say(f"Error: {problem}")
             raise typer.Exit(1)
         with building.BuildLock(root, wait=wait):
-            say("Checking the partner data (data/raw/) ...")
-            try:
-                validate(paths=[], raw_dir="data/raw", html="")
-            except typer.Exit as done:
-                if done.exit_code != 0:
-                    if done.exit_code == 1:
-                        say(
-                            "The partner data has errors (listed above): nothing was built and "
-                            "the previous report is unchanged. Fix them, then build again."
-                        )
-                    raise
-            say(f"Building the report (Snakemake's output: {building.BUILD_LOG}) ...")
-            outcome = building.build_report(root, cores=cores, dry_run=dry_run, progress=say)
-    except building.BuildProblem as error:
-        say(f"Error: {error}")
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        say("Interrupted. The previous report in report/output/ is unchanged.")
-        raise typer.Exit(130) from None
-    except typer.Exit:
-        raise
-    except Exception:  # a bug: a short message here, the traceback in a log
-        log = root / "logs" / "ktreport-build-error.log"
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"the details are in {log.relative_to(root)}"
-        except OSError:
-            where = "the details could not be written to logs/"
-        error = sys.exc_info()[1]
-        say(
-            f"ktreport build stopped on an internal error ({type(error).__name__}); {where}. "
-            "Please send that file to the maintainers."
-        )
-        raise typer.Exit(2) from None
+            _validate_before_building()
+            _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
+            outcome = building.build_report(root, cores=cores, dry_run=dry_run, progress=_say)
     if not outcome.ok:
-        say(f"Error: {outcome.message}")
-        say("The report was not built; the previous report in report/output/ is unchanged.")
+        _say(f"Error: {outcome.message}")
+        _say("The report was not built; the previous report in report/output/ is unchanged.")
         raise typer.Exit(1)
     if dry_run:
         typer.echo("Dry run: nothing was built.")
@@ -397,6 +372,21 @@ def build(
     typer.echo("The report:")
     for path in outcome.published:
         typer.echo(f"  {path.as_posix()}")
+
+
+def _validate_before_building() -> None:
+    """``ktreport validate`` of data/raw/; on errors, say that nothing was built and stop."""
+    _say("Checking the partner data (data/raw/) ...")
+    try:
+        validate(paths=[], raw_dir=RAW, html="")
+    except typer.Exit as done:
+        if done.exit_code == 1:
+            _say(
+                "The partner data has errors (listed above): nothing was built and "
+                "the previous report is unchanged. Fix them, then build again."
+            )
+        if done.exit_code != 0:
+            raise
 
 
 def main() -> None:

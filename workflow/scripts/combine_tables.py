@@ -5,7 +5,6 @@ from bad data; warnings are printed and the build goes on.
 """
 
 import sys
-import traceback
 from pathlib import Path
 
 from ktreport.contract import PROCESSED_TABLES
@@ -16,12 +15,13 @@ from ktreport.ingest import (
     write_problems,
     write_table,
 )
+from ktreport.run.script import Failed, run_step
 
 
 def main(smk) -> int:
     log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    try:
+
+    def body() -> str | Failed:
         result = combine_parts(
             part_paths=[Path(p) for p in smk.input.parts],
             partners_path=Path(smk.input.partners),
@@ -31,24 +31,23 @@ def main(smk) -> int:
         if result.ok:
             for name in PROCESSED_TABLES:
                 write_table(name, result.tables[name], Path(smk.output[name]))
-    except Exception:  # a bug, not bad data
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"combine_tables failed unexpectedly; details in {log}", file=sys.stderr)
-        return 1
-    text = format_problems(result.problems)
-    summary = summary_line(result)
-    log.write_text(f"{text}\n\n{summary}\n" if text else f"{summary}\n", encoding="utf-8")
-    if text:
-        print(text + "\n", file=sys.stderr)
-    if not result.ok:
-        print(
-            f"{summary}\nThe partner data has errors (listed above, also in {log}); "
-            "nothing is built from it until they are fixed. `ktreport validate` lists them too.",
-            file=sys.stderr,
-        )
-        return 1
-    print(summary, file=sys.stderr)
-    return 0
+        text = format_problems(result.problems)
+        summary = summary_line(result)
+        if text:
+            print(text + "\n", file=sys.stderr)
+        if not result.ok:
+            print(
+                f"{summary}\nThe partner data has errors (listed above, also in {log}); "
+                "nothing is built from it until they are fixed. `ktreport validate` lists them "
+                "too.",
+                file=sys.stderr,
+            )
+        else:
+            print(summary, file=sys.stderr)
+        written = f"{text}\n\n{summary}\n" if text else f"{summary}\n"
+        return written if result.ok else Failed(written)
+
+    return run_step(smk, body)
 
 
 if __name__ == "__main__":

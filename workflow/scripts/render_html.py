@@ -2,16 +2,14 @@
 
 import json
 import sys
-import traceback
 from pathlib import Path
 
-from ktreport.render import RenderProblem, choose_renderer, render_html
+from ktreport.render import choose_renderer, render_html
+from ktreport.run.script import run_step
 
 
 def main(smk) -> int:
-    log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    def body() -> str:
         context = json.loads(Path(smk.input.context).read_text(encoding="utf-8"))
         renderer = choose_renderer(smk.params.renderer)
         warnings = render_html(
@@ -22,19 +20,11 @@ def main(smk) -> int:
             build_dir=Path(smk.params.build_dir),
             renderer=renderer,
         )
-    except RenderProblem as error:
-        log.write_text(f"{error}\n", encoding="utf-8")
-        print(f"render_html: {error}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: a short message here, the traceback in the log
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"render_html failed unexpectedly; details in {log}", file=sys.stderr)
-        return 1
-    log.write_text(
-        "".join(f"{w}\n" for w in warnings) + f"HTML written with {renderer}: {smk.output[0]}\n",
-        encoding="utf-8",
-    )
-    return 0
+        return (
+            "".join(f"{w}\n" for w in warnings) + f"HTML written with {renderer}: {smk.output[0]}\n"
+        )
+
+    return run_step(smk, body)
 
 
 if __name__ == "__main__":

@@ -5,26 +5,16 @@ tables, aggregates and key figures attached.
 """
 
 import json
-import logging
 import sys
-import traceback
 from pathlib import Path
 
-from ktreport.render import RenderProblem, render_pdf
+from ktreport.render import render_pdf
+from ktreport.run.script import run_step
 
 
 def main(smk) -> int:
-    log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    # WeasyPrint's warnings (CSS it ignores, …) go to the log, not the terminal.
-    handler = logging.FileHandler(log, mode="w", encoding="utf-8")
-    for name in ("weasyprint", "fontTools"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
-    attachments = [(Path(p), Path(p).as_posix()) for p in getattr(smk.input, "attachments", [])]
-    try:
+    def body() -> str:
+        attachments = [(Path(p), Path(p).as_posix()) for p in getattr(smk.input, "attachments", [])]
         context = json.loads(Path(smk.input.context).read_text(encoding="utf-8"))
         warnings = render_pdf(
             [Path(c) for c in smk.input.chapters],
@@ -35,22 +25,12 @@ def main(smk) -> int:
             pdf_variant=smk.params.pdf_variant,
             attachments=attachments,
         )
-    except RenderProblem as error:
-        handler.stream.write(f"{error}\n")
-        print(f"{smk.rule}: {error}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: a short message here, the traceback in the log
-        handler.stream.write(traceback.format_exc())
-        print(f"{smk.rule} failed unexpectedly; details in {log}", file=sys.stderr)
-        return 1
-    finally:
-        handler.flush()
-    handler.stream.write(
-        "".join(f"{w}\n" for w in warnings)
-        + f"PDF ({smk.params.pdf_variant}) written: {smk.output[0]}\n"
-    )
-    handler.close()
-    return 0
+        return "".join(f"{w}\n" for w in warnings) + (
+            f"PDF ({smk.params.pdf_variant}) written: {smk.output[0]}\n"
+        )
+
+    # WeasyPrint's warnings (CSS it ignores, …) go to the log, not the terminal.
+    return run_step(smk, body, loggers=("weasyprint", "fontTools"))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,23 @@
 """Rule write_chapters: chapter templates + key figures, tables, figures -> .qmd chapters."""
 
 import sys
-import traceback
 from pathlib import Path
 
 from ktreport import chapters as text
-from ktreport.chapters import RenderProblem, choose_renderer
+from ktreport.catalog import CHAPTER_TEMPLATES_DIR
+from ktreport.chapters import choose_renderer
 from ktreport.core import provenance
+from ktreport.run.script import run_step
 
 
 def main(smk) -> int:
-    log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "report": dict(smk.params.report),
         "sample_data": bool(smk.params.sample_data),
         "renderer": smk.params.renderer,
     }
-    try:
+
+    def body() -> str:
         renderer = choose_renderer(config["renderer"])
         build = provenance.build_info(
             Path.cwd(),
@@ -37,24 +37,21 @@ def main(smk) -> int:
         text.dump_context(context, Path(smk.output.context))
         chapters_dir = Path(smk.input.templates[0]).parent if smk.input.templates else None
         if chapters_dir is None:
-            raise text.TemplateProblem("report/chapters/: no chapter templates (*.md.j2) found")
+            raise text.TemplateProblem(
+                f"{CHAPTER_TEMPLATES_DIR}/: no chapter templates (*.md.j2) found"
+            )
         written = text.write_chapters(
-            chapters_dir, context, Path(smk.output.chapters[0]).parent, shown_dir="report/chapters"
+            chapters_dir,
+            context,
+            Path(smk.output.chapters[0]).parent,
+            shown_dir=CHAPTER_TEMPLATES_DIR.as_posix(),
         )
-    except (text.TemplateProblem, RenderProblem) as error:
-        log.write_text(f"{error}\n", encoding="utf-8")
-        print(f"write_chapters: {error}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: a short message here, the traceback in the log
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"write_chapters failed unexpectedly; details in {log}", file=sys.stderr)
-        return 1
-    log.write_text(
-        f"{len(written)} chapters written; version {build['version']}, "
-        f"data fingerprint {build['data_fingerprint']}, renderer {renderer}\n",
-        encoding="utf-8",
-    )
-    return 0
+        return (
+            f"{len(written)} chapters written; version {build['version']}, "
+            f"data fingerprint {build['data_fingerprint']}, renderer {renderer}\n"
+        )
+
+    return run_step(smk, body)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Outside the DAG: `ktreport diff`, what changed between two versions."""
+"""Outside the DAG: the review aid, ``ktreport diff``: what changed between two versions."""

@@ -1,331 +1,46 @@
-"""Building the report: ``ktreport build`` in the project, and any git revision for review.
+"""Outside the DAG: ``ktreport build``, the user's build of the report in the project folder.
 
-``build_report`` (with ``BuildLock`` and ``config_problems``) is the user's build command:
-one build per folder at a time, config.yaml checked first, Snakemake's output kept in
-``logs/ktreport-build.log`` and its failures turned into sentences (see the section at the
-end).
-
-Review aid, after the pipeline: build any git revision of the project into a cached snapshot.
-
-``ktreport diff`` compares two *built* versions. A revision (tag, branch, commit) is checked
-out in an isolated ``git worktree`` under ``.cache/ktreport/worktrees/``, built there with this
-environment's own Snakemake, and its outputs are copied to ``.cache/ktreport/builds/<sha>/``,
-so the second comparison with the same revision builds nothing. The working tree (uncommitted
-work included) is built from a worktree at HEAD with the changed and untracked files copied
-over; it is cached by the hash of those files.
+One build per folder at a time (``BuildLock``), config.yaml checked against its schema first
+(``config_problems``), Snakemake run through ``run.snakemake`` with its whole output kept in
+``logs/ktreport-build.log`` and only the progress shown (``ProgressFilter``), and its
+failures turned into sentences (``run.failures``). The command line (cli.py) validates the
+data first and does all the printing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ktreport.review.diff import SNAPSHOT_INFO, DiffError, Snapshot
+from ktreport.catalog import (
+    BUILD_LOCK,
+    BUILD_LOG,
+    CONFIG_FILE,
+    CONFIG_SCHEMA,
+    GUARD_MARKER,
+    GUARD_RULE,
+    OUTPUT,
+    STAGING,
+)
+from ktreport.core.errors import KtreportError
+from ktreport.run import snakemake
+from ktreport.run.failures import explain_failure
 
-CACHE = Path(".cache/ktreport")
-WORKING_TREE = "working-tree"
-# What a snapshot keeps of a built tree (everything ktreport.review.diff reads, and the outputs).
-SNAPSHOT_PATHS = ("report/output", "report/_build", "report/chapters", "data/raw", "data/processed")
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Built:
-    """One side of a comparison: its snapshot, and how it was obtained."""
-
-    snapshot: Snapshot
-    key: str  # commit sha, "worktree-<hash>" for uncommitted work, or "" for a given folder
-    cached: bool
-    log: Path | None = None
+_RULE_START = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):\s*$")
+_WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
+_STEPS = re.compile(r"^\d+ of \d+ steps \(\d+%\) done$")
 
 
 def _quiet(message: str) -> None:
     del message
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise DiffError("git is not installed: it is needed to compare revisions.") from None
-    if check and result.returncode != 0:
-        raise DiffError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
-    return result
-
-
-def repository_root(start: Path) -> Path | None:
-    """The top folder of the git checkout containing ``start`` (None outside git)."""
-    if not start.is_dir():
-        return None
-    result = _git(start, "rev-parse", "--show-toplevel", check=False)
-    return Path(result.stdout.strip()) if result.returncode == 0 else None
-
-
-def resolve_revision(root: Path, revision: str) -> str:
-    """The full commit sha of a tag, branch or commit, or an error a person understands."""
-    result = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
-    if result.returncode != 0 or not result.stdout.strip() or revision.startswith("-"):
-        raise DiffError(f"'{revision}' is not a tag, branch or commit of this repository.")
-    return result.stdout.strip()
-
-
-def latest_tag(root: Path) -> str:
-    """The most recent tag reachable from HEAD: the default version to compare against."""
-    result = _git(root, "describe", "--tags", "--abbrev=0", check=False)
-    if result.returncode != 0 or not result.stdout.strip():
-        raise DiffError(
-            "There is no tag in this repository yet, so there is no default old version: "
-            "name one, e.g. `ktreport diff HEAD~1` or `ktreport diff <commit>`."
-        )
-    return result.stdout.strip()
-
-
-def build_tree(
-    path: Path, cores: int | str = "all", log: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Build the report in the project tree ``path`` with this environment's Snakemake.
-
-    The tree's own library (``path/workflow``) comes first on the import path, so an old
-    revision is built with its own code, not with the checkout this command runs from.
-    Output goes to ``log`` when given (else it is captured)."""
-    bin_dir = Path(sys.executable).parent
-    snakemake = bin_dir / "snakemake"
-    if not snakemake.exists():
-        found = shutil.which("snakemake")
-        if found is None:
-            raise DiffError(f"Snakemake is not installed in {bin_dir}: run `make env` first.")
-        snakemake = Path(found)
-    environment = dict(os.environ)
-    environment["PATH"] = os.pathsep.join([str(bin_dir), environment.get("PATH", "")])
-    environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(path / "workflow"), environment.get("PYTHONPATH", "")) if p
-    )
-    command = [str(snakemake), "--cores", str(cores), "--printshellcmds"]
-    if log is None:
-        return subprocess.run(
-            command, cwd=path, env=environment, capture_output=True, text=True, check=False
-        )
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w", encoding="utf-8") as stream:
-        stream.write(f"$ {' '.join(command)}  (in {path})\n")
-        stream.flush()
-        return subprocess.run(
-            command,
-            cwd=path,
-            env=environment,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
-
-
-_FAILED_RULE = re.compile(r"^Error in rule (\S+):\s*$")
-_RULE_LOG = re.compile(r"^\s+log: (\S+)")
-
-
-def _log_tail(log: Path, tree: Path, lines: int = 4) -> str:
-    """What failed, from a build log: each failed step with the last lines of its own log
-    (which lives in the worktree, so it is also appended to ``log`` before the worktree
-    goes), else the last lines of Snakemake's output. Paths are shortened to the tree."""
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    output = text.splitlines()
-    report: list[str] = []
-    appendix: list[str] = []
-    for index, line in enumerate(output):
-        failed = _FAILED_RULE.match(line)
-        if not failed:
-            continue
-        rule_log = next(
-            (m.group(1) for m in map(_RULE_LOG.match, output[index + 1 : index + 12]) if m), ""
-        )
-        step_lines: list[str] = []
-        if rule_log and (tree / rule_log).is_file():
-            content = (tree / rule_log).read_text(encoding="utf-8", errors="replace")
-            appendix += [f"--- {rule_log} (step {failed.group(1)}) ---", content.rstrip()]
-            step_lines = [x.strip() for x in content.splitlines() if x.strip()][-lines:]
-        report.append(f"step {failed.group(1)} failed" + (":" if step_lines else ""))
-        report += [f"  {x}" for x in step_lines]
-    if appendix:
-        with log.open("a", encoding="utf-8") as stream:
-            stream.write("\n".join(["", *appendix, ""]))
-    if not report:
-        report = [x.strip() for x in output if x.strip()][-lines:]
-    report = [x.replace(f"{tree}/", "").replace(str(tree), ".") for x in report]
-    return "".join(f"\n  {x}" for x in report)
-
-
-def _remove_worktree(root: Path, path: Path) -> None:
-    if path.exists():
-        _git(root, "worktree", "remove", "--force", str(path), check=False)
-        shutil.rmtree(path, ignore_errors=True)
-    _git(root, "worktree", "prune", check=False)
-
-
-def _dirty_paths(root: Path) -> list[str]:
-    """Paths that differ from HEAD in the working tree (modified, added, deleted, untracked)."""
-    output = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all").stdout
-    entries = output.split("\0")
-    paths: list[str] = []
-    index = 0
-    while index < len(entries):
-        entry = entries[index]
-        index += 1
-        if len(entry) < 4:
-            continue
-        status, path = entry[:2], entry[3:]
-        paths.append(path)
-        if "R" in status or "C" in status:
-            paths.append(entries[index])  # the rename's source follows
-            index += 1
-    return sorted(set(paths))
-
-
-def _working_tree_key(root: Path, head: str, dirty: list[str]) -> str:
-    digest = hashlib.sha256(head.encode())
-    for relative in dirty:
-        path = root / relative
-        digest.update(b"\0" + relative.encode() + b"\0")
-        if path.is_symlink():
-            digest.update(b"link:" + os.readlink(path).encode())
-        elif path.is_file():
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        else:
-            digest.update(b"(deleted)")
-    return f"worktree-{digest.hexdigest()[:16]}"
-
-
-def _overlay_working_tree(root: Path, tree: Path, dirty: list[str]) -> None:
-    for relative in dirty:
-        source, target = root / relative, tree / relative
-        if source.is_symlink() or source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists() or target.is_symlink():
-                target.unlink()
-            shutil.copy2(source, target, follow_symlinks=False)
-        elif not source.exists() and (target.exists() or target.is_symlink()):
-            target.unlink()
-
-
-def _copy_snapshot(tree: Path, target: Path, info: dict[str, str]) -> None:
-    import json
-
-    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    for relative in SNAPSHOT_PATHS:
-        source = tree / relative
-        if source.is_dir():
-            shutil.copytree(
-                source,
-                staging / relative,
-                ignore=shutil.ignore_patterns("diff") if relative == "report/output" else None,
-                symlinks=True,
-            )
-    staging.mkdir(parents=True, exist_ok=True)
-    (staging / SNAPSHOT_INFO).write_text(
-        json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-
-
-def build_revision(
-    root: Path,
-    revision: str | None,
-    label: str,
-    cores: int | str = "all",
-    rebuild: bool = False,
-    progress: Progress = _quiet,
-) -> Built:
-    """The snapshot of a revision (None: the working tree), built once and then cached."""
-    head = resolve_revision(root, "HEAD")
-    dirty: list[str] = []
-    if revision is None:
-        dirty = _dirty_paths(root)
-        sha, key = head, (_working_tree_key(root, head, dirty) if dirty else head)
-    else:
-        sha = resolve_revision(root, revision)
-        key = sha
-    cache = root / CACHE
-    target = cache / "builds" / key
-    log = cache / "logs" / f"{key}.log"
-    if (target / SNAPSHOT_INFO).is_file() and not rebuild:
-        progress(f"{label}: using the cached build of {key[:12]} ({target.relative_to(root)})")
-        return Built(Snapshot(target, label), key, cached=True, log=log)
-    tree = cache / "worktrees" / key
-    _remove_worktree(root, tree)
-    tree.parent.mkdir(parents=True, exist_ok=True)
-    _git(root, "worktree", "add", "--detach", "--force", str(tree), sha)
-    try:
-        if dirty:
-            _overlay_working_tree(root, tree, dirty)
-        what = "the working tree" if revision is None else f"{revision} ({sha[:10]})"
-        progress(f"{label}: building {what} in {tree.relative_to(root)}; log: {log}")
-        result = build_tree(tree, cores, log)
-        if result.returncode != 0:
-            raise DiffError(
-                f"The report of {what} could not be built (Snakemake exit code "
-                f"{result.returncode}).{_log_tail(log, tree)}\nThe build's full log: {log}"
-            )
-        _copy_snapshot(
-            tree,
-            target,
-            {
-                "revision": revision or WORKING_TREE,
-                "commit": sha,
-                "cache_key": key,
-                "uncommitted_changes": ", ".join(dirty),
-            },
-        )
-    finally:
-        _remove_worktree(root, tree)
-    return Built(Snapshot(target, label), key, cached=False, log=log)
-
-
-def snapshot_folder(folder: Path, label: str) -> Built | None:
-    """A folder given instead of a revision: a built project tree or its ``report/output``."""
-    folder = folder.resolve()
-    if (folder / "report").is_dir() or (folder / "data" / "raw").is_dir():
-        return Built(Snapshot(folder, label), "", cached=True)
-    if folder.name == "output" and folder.parent.name == "report":
-        return Built(Snapshot(folder.parent.parent, label), "", cached=True)
-    return None
-
-
-# =========================================================================== ktreport build
-# The user's build command (``ktreport build``, ``make report``): check config.yaml, take
-# the build lock, run Snakemake in the project, and turn what went wrong into a sentence.
-# The command line (cli.py) validates the data first and does all the printing.
-
-BUILD_LOCK = Path(".snakemake") / "ktreport-build.lock"
-BUILD_LOG = Path("logs") / "ktreport-build.log"
-CONFIG_FILE = Path("config.yaml")
-CONFIG_SCHEMA = Path("workflow") / "schemas" / "config.schema.yaml"
-STAGING_DIR = Path("report") / "_build" / "output"
-PUBLISHED_DIR = Path("report") / "output"
-GUARD_RULE = "check_personal_data"
-GUARD_MARKER = Path("logs") / "check_personal_data.ok"
-# Lines of a failed step's log shown in the message (the rest stays in the log).
-MESSAGE_LINES = 25
-
-
-class BuildProblem(Exception):
+class BuildProblem(KtreportError):
     """The report cannot be built; the message says why and what to do."""
 
 
@@ -348,12 +63,20 @@ def project_problem(root: Path) -> str | None:
     return None
 
 
+def project_problems(root: Path) -> list[str]:
+    """Why ``ktreport build`` cannot start in ``root`` (not the project folder, else every
+    problem of config.yaml); empty when it can."""
+    problem = project_problem(root)
+    return [problem] if problem else config_problems(root)
+
+
 def _key_path(path: Iterable[object]) -> str:
     return ".".join(str(part) for part in path)
 
 
 def config_problems(root: Path) -> list[str]:
     """Every problem of ``config.yaml`` against its schema, each naming the key."""
+    # Imported here, not at the top: only the build command checks config.yaml.
     import difflib
 
     import jsonschema
@@ -449,75 +172,10 @@ class BuildLock:
             self._stream = None
 
 
-def _snakemake_processes(root: Path) -> list[int] | None:
-    """Processes of Snakemake (or its jobs) working in ``root``; None if unknowable."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return None
-    target = root.resolve()
-    found = []
-    for entry in proc.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if Path(os.readlink(entry / "cwd")).resolve() != target:
-                continue
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"snakemake" in command:
-            found.append(int(entry.name))
-    return sorted(found)
-
-
-def snakemake_lock_state(root: Path) -> str:
-    """``none``, ``stale`` (left by a killed run) or ``held`` (a Snakemake run is alive)."""
-    locks = root / ".snakemake" / "locks"
-    if not locks.is_dir() or not any(locks.iterdir()):
-        return "none"
-    processes = _snakemake_processes(root)
-    if processes is None or processes:
-        return "held"
-    return "stale"
-
-
-def _snakemake_executable() -> str:
-    bin_dir = Path(sys.executable).parent
-    for candidate in (bin_dir / "snakemake", Path(shutil.which("snakemake") or "")):
-        if candidate.name and candidate.is_file():
-            return str(candidate)
-    raise BuildProblem(f"Snakemake is not installed in {bin_dir}: run `make env` first.")
-
-
-def _environment(root: Path) -> dict[str, str]:
-    environment = dict(os.environ)
-    bin_dir = str(Path(sys.executable).parent)
-    environment["PATH"] = os.pathsep.join([bin_dir, environment.get("PATH", "")])
-    # The project's own library first, also when this command runs from another checkout.
-    environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(root / "workflow"), environment.get("PYTHONPATH", "")) if p
-    )
-    return environment
-
-
-def unlock_stale(root: Path) -> None:
-    """Remove the lock a killed Snakemake run left behind (only when none is running)."""
-    if snakemake_lock_state(root) != "stale":
-        return
-    subprocess.run(
-        [_snakemake_executable(), "--unlock", "--quiet", "all"],
-        cwd=root,
-        env=_environment(root),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def publish_pending(root: Path) -> bool:
     """True when the checked outputs were never published (report/output/ deleted or
     changed by hand after a build): the guard is then run again, which publishes them."""
-    staging, published = root / STAGING_DIR, root / PUBLISHED_DIR
+    staging, published = root / STAGING, root / OUTPUT
     if not (root / GUARD_MARKER).is_file() or not staging.is_dir():
         return False
     for staged in sorted(staging.iterdir()):
@@ -533,17 +191,9 @@ def publish_pending(root: Path) -> bool:
 
 def published_files(root: Path) -> tuple[Path, ...]:
     """The report's files in report/output/ (those the build publishes), relative paths."""
-    staging = root / STAGING_DIR
+    staging = root / STAGING
     names = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
-    return tuple(PUBLISHED_DIR / name for name in names if (root / PUBLISHED_DIR / name).is_file())
-
-
-_RULE_START = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):\s*$")
-_WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
-_STEPS = re.compile(r"^\d+ of \d+ steps \(\d+%\) done$")
-_FAILED_RULE = re.compile(r"^Error in rule (\w+):")
-_FAILED_LOG = re.compile(r"^\s+log: (\S+)")
-_UNEXPECTED_KEYS = re.compile(r"Additional properties are not allowed \((.*) (?:was|were) unexp")
+    return tuple(OUTPUT / name for name in names if (root / OUTPUT / name).is_file())
 
 
 class ProgressFilter:
@@ -586,91 +236,6 @@ class ProgressFilter:
         return shown
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def _is_traceback(text: str) -> bool:
-    return "Traceback (most recent call last)" in text
-
-
-def _clip(text: str, lines: int = MESSAGE_LINES) -> str:
-    kept = [line for line in text.strip().splitlines()]
-    if len(kept) > lines:
-        kept = kept[:lines] + [f"… ({len(kept) - lines} more lines)"]
-    return "\n".join(kept)
-
-
-def _step_message(rule: str, log: Path | None, root: Path, build_log: Path) -> str:
-    text = _read(root / log) if log else ""
-    where = f"details in {log}" if log else f"Snakemake's output is in {build_log}"
-    if rule == GUARD_RULE and text and not _is_traceback(text):
-        return f"{_clip(text)}\n(also in {log})"
-    if rule == "make_figures" and re.search(r"chrom", text, re.IGNORECASE):
-        return (
-            "The figures could not be drawn: Chromium (the browser kaleido uses to export "
-            "figures) is missing or does not start. Install it with `make chromium` (or "
-            f"`apt-get install chromium`) and build again; {where}."
-        )
-    if rule == "combine_tables" and not _is_traceback(text):
-        return (
-            "The partner data has errors: `ktreport validate` lists them (also in "
-            f"{log}). Nothing is built until they are fixed."
-        )
-    if rule == "write_chapters" and text and not _is_traceback(text):
-        return f"A chapter template has an error:\n{_clip(text)}\n(also in {log})"
-    if text and not _is_traceback(text):
-        return f"The step {rule} failed:\n{_clip(text)}\n({where})"
-    return f"The step {rule} failed unexpectedly; {where}. Please send it to the maintainers."
-
-
-def explain_failure(output: str, root: Path, build_log: Path) -> str:
-    """What went wrong, in a few sentences, from Snakemake's output and the steps' logs."""
-    if "Directory cannot be locked" in output or "LockException" in output:
-        return (
-            "Another Snakemake run is using this folder. Wait until it has finished and "
-            "build again. If none is running (the computer was restarted during a build), "
-            "run `snakemake --unlock` once, then build again."
-        )
-    unexpected = _UNEXPECTED_KEYS.search(output)
-    if unexpected:
-        return f"{CONFIG_FILE} has an unknown key: {unexpected.group(1)}."
-    lines = output.splitlines()
-    failed: list[tuple[str, Path | None]] = []
-    for index, line in enumerate(lines):
-        match = _FAILED_RULE.match(line)
-        if not match:
-            continue
-        log = None
-        for following in lines[index + 1 : index + 12]:
-            found = _FAILED_LOG.match(following)
-            if found:
-                log = Path(found.group(1))
-                break
-        if (match.group(1), log) not in failed:
-            failed.append((match.group(1), log))
-    if failed:
-        return "\n".join(_step_message(rule, log, root, build_log) for rule, log in failed)
-    if "MissingInputException" in output:
-        missing = [
-            line.strip()
-            for line in lines
-            if line.startswith("    ") and not line.strip().startswith("affected")
-        ]
-        files = "\n  ".join(missing[:10])
-        return f"Files the build needs are missing:\n  {files}\n(Snakemake's output: {build_log})"
-    tail = [
-        line
-        for line in lines
-        if line.strip() and not line.startswith((" ", "\t", "Traceback", "File "))
-    ][-3:]
-    last = "\n  ".join(tail)
-    return f"The build failed:\n  {last}\nSnakemake's whole output is in {build_log}."
-
-
 def build_report(
     root: Path,
     *,
@@ -682,7 +247,7 @@ def build_report(
     data). Snakemake's whole output goes to ``logs/ktreport-build.log``; ``progress``
     receives the lines worth showing."""
     root = Path(root)
-    state = snakemake_lock_state(root)
+    state = snakemake.lock_state(root)
     if state == "held":
         raise BuildProblem(
             "Snakemake is already running in this folder (started outside ktreport build). "
@@ -690,8 +255,8 @@ def build_report(
         )
     if state == "stale":
         progress("A build was interrupted before; removing the lock it left behind.")
-        unlock_stale(root)
-    command = [_snakemake_executable(), "--cores", str(cores), "--rerun-incomplete"]
+        snakemake.unlock_stale(root)
+    command = snakemake.command("--cores", str(cores), "--rerun-incomplete")
     if dry_run:
         command.append("--dry-run")
     if publish_pending(root):
@@ -704,10 +269,9 @@ def build_report(
         stream.write(
             f"$ {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command))}\n"
         )
-        process = subprocess.Popen(
+        process = snakemake.start(
             command,
-            cwd=root,
-            env=_environment(root),
+            root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,0 +1,93 @@
+"""Outside the DAG: the skeleton every rule script shares (``workflow/scripts/*.py``).
+
+A rule script is a thin adapter: it reads Snakemake's ``snakemake`` object and calls the
+library in a ``body``; ``run_step`` does the rest, the same way for every step. It opens the
+step's log, runs the body, and turns what happened into the exit code:
+
+- the body returns the text of the log: it is written, exit 0;
+- the body returns ``Failed(text)``: the step stops the build after printing what to say
+  itself (the partner data has errors, personal data was found): ``text`` is the log, exit 1;
+- an expected error (a ``KtreportError``: bad data, a template error, a failed engine):
+  ``<rule>: <message>`` on stderr and the message in the log, exit 1;
+- anything else is a bug: ``<rule> failed unexpectedly; details in <log>`` on stderr and the
+  traceback in the log (never on the terminal), exit 1.
+
+Standard library only (and ``core.errors``), so that a job starts quickly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ktreport.core.errors import KtreportError
+
+UNEXPECTED = "{name} failed unexpectedly; details in {log}"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What a body returns to stop the build after saying why itself: ``log`` is the log's text."""
+
+    log: str
+
+
+@contextlib.contextmanager
+def _logging_to(stream: TextIO, names: Sequence[str]) -> Iterator[None]:
+    """Warnings of the libraries ``names`` (WeasyPrint: CSS it ignores, …) go to the step's
+    log, not the terminal, while the step runs."""
+    handler = logging.StreamHandler(stream)
+    saved = []
+    for name in names:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.handlers[:], logger.level, logger.propagate))
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, handlers, level, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
+def run_step(
+    smk: Any,
+    body: Callable[[], str | Failed],
+    *,
+    expected: tuple[type[BaseException], ...] = (KtreportError,),
+    unexpected: str = UNEXPECTED,
+    loggers: Sequence[str] = (),
+) -> int:
+    """Run a rule's ``body`` with its log (``smk.log[0]``) open; the exit code of the script.
+
+    ``expected`` are the errors a person can act on; ``unexpected`` is the message of a bug
+    (``{name}``: the rule, ``{log}``: its log); ``loggers`` are the libraries whose warnings
+    go to the log."""
+    log = Path(smk.log[0])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    name = smk.rule
+    with log.open("w", encoding="utf-8") as stream, _logging_to(stream, loggers):
+        try:
+            done = body()
+        except expected as error:
+            stream.write(f"{error}\n")
+            print(f"{name}: {error}", file=sys.stderr)
+            return 1
+        except Exception:  # a bug: a short message here, the traceback in the log
+            stream.write(traceback.format_exc())
+            print(unexpected.format(name=name, log=log), file=sys.stderr)
+            return 1
+        if isinstance(done, Failed):
+            stream.write(done.log)
+            return 1
+        stream.write(done)
+        return 0
