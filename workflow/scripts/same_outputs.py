@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ktreport.tools.bench_copy import copy_project
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXED_DATE = "2026-01-01T00:00:00+00:00"
 TAG = "same-outputs"
@@ -44,27 +46,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
 def clone(revision: str | None, target: Path) -> Path:
     """A clone of the project at ``revision`` (None: HEAD plus the working tree's tracked
     changes), re-committed at FIXED_DATE and tagged TAG."""
-    _run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], ROOT)
+    copy_project(ROOT, target, working_tree=revision is None, untracked=revision is None)
     if revision:
         _run(["git", "checkout", "--quiet", "--detach", revision], target)
-    else:
-        changed = subprocess.run(
-            ["git", "diff", "--name-only", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.split()
-        untracked = subprocess.run(
-            ["git", "ls-files", "--others", "--exclude-standard"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        for name in [*changed, *untracked]:
-            source, copy = ROOT / name, target / name
-            if source.is_file():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, copy)
-            elif copy.exists():
-                copy.unlink()
-        _run(["git", "add", "--all"], target)
+    _run(["git", "add", "--all"], target)
     env = {
         **os.environ,
         "GIT_COMMITTER_DATE": FIXED_DATE,

@@ -71,12 +71,15 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout
 
 
-def copy_project(root: Path, target: Path, *, working_tree: bool = False) -> Path:
+def copy_project(
+    root: Path, target: Path, *, working_tree: bool = False, untracked: bool = False
+) -> Path:
     """Clone the project at ``root`` (a git checkout) into ``target``.
 
     The clone holds HEAD's tracked files; with ``working_tree`` the tracked files changed or
-    deleted in the checkout are copied over (untracked files never are: build outputs, caches
-    and local data stay out)."""
+    deleted in the checkout are copied over. Untracked files are not (build outputs, caches
+    and local data stay out), unless ``untracked``: then the untracked files git does not
+    ignore come too (new modules not yet added, for ``make same-outputs``)."""
     root, target = Path(root), Path(target)
     if not (root / ".git").exists():
         raise BenchProblem(f"{root} is not a git checkout: make bench copies it with git clone.")
@@ -85,6 +88,9 @@ def copy_project(root: Path, target: Path, *, working_tree: bool = False) -> Pat
     _git(target.parent, "clone", "--quiet", "--no-hardlinks", str(root.resolve()), str(target))
     if working_tree:
         changed = _git(root, "diff", "--name-only", "-z", "HEAD").split("\0")
+        if untracked:
+            others = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+            changed += others.split("\0")
         for name in sorted(n for n in changed if n):
             source, copy = root / name, target / name
             if source.is_file():
