@@ -41,11 +41,12 @@ test: $(STAMP) chromium lint ## Run the whole test suite (lint, unit tests, end-
 test-fast: $(STAMP) ## Unit tests only (no end-to-end build)
 	$(BIN)/pytest -q -m "not e2e"
 
-lint: $(STAMP) ## ruff, snakefmt and snakemake --lint
+lint: $(STAMP) ## ruff, snakefmt, snakemake --lint and the import layers (lint-imports)
 	$(BIN)/ruff check workflow tests
 	$(BIN)/ruff format --check workflow tests
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint --quiet all
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Format the code (ruff, snakefmt)
 	$(BIN)/ruff check --fix workflow tests

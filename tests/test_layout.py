@@ -51,12 +51,22 @@ def test_a_function_is_short(path):
     assert not long, f"{path.relative_to(LIBRARY)}: " + "; ".join(long)
 
 
-def test_the_rules_import_only_the_catalog_and_the_git_helper():
+def test_the_rules_import_only_the_catalog_and_the_stdlib_helpers():
     rules = [*(LIBRARY.parents[1] / "workflow" / "rules").glob("*.smk")]
     rules.append(LIBRARY.parents[1] / "Snakefile")
-    allowed = {"ktreport.catalog", "ktreport.core.git"}
+    allowed = {"ktreport.catalog", "ktreport.core.git", "ktreport.core.stamps"}
     for rule_file in rules:
         for line in rule_file.read_text(encoding="utf-8").splitlines():
             words = line.split()
             if words[:1] in (["from"], ["import"]) and words[1].startswith("ktreport"):
                 assert words[1] in allowed, f"{rule_file.name}: {line}"
+
+
+def test_the_architecture_doc_names_every_module():
+    doc = (LIBRARY.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [
+        p.relative_to(LIBRARY).as_posix()
+        for p in _modules()
+        if p.name != "__init__.py" and f"`{p.relative_to(LIBRARY).as_posix()}`" not in doc
+    ]
+    assert not missing, f"docs/architecture.md does not describe: {missing}"
