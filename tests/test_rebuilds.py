@@ -1,9 +1,13 @@
 """A rebuild redoes what a change touches: a changed library module re-runs the steps that
-use it (Snakemake alone would only notice a change in a rule's own script)."""
+use it (Snakemake alone would only notice a change in a rule's own script), and a raw
+file's content, not its date, decides whether what it feeds is stale."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -69,3 +73,41 @@ def test_a_changed_chapters_module_rewrites_the_text_but_redraws_no_figure(tree)
 def test_a_changed_core_module_reruns_every_step(tree):
     jobs = _jobs_after_changing(tree, "core/style")
     assert {"clean_partner_file", "aggregate_tables", "make_figures", "write_chapters"} <= jobs
+
+
+PAST = 978_307_200  # 2001-01-01: older than any build
+FUTURE = 4_102_444_800  # 2100-01-01: newer than any build
+
+
+def test_a_raw_file_touched_with_any_date_rebuilds_nothing(tree):
+    raw = tree / "data" / "raw" / "case_studies" / "UH.csv"
+    original = raw.stat()
+    try:
+        for when in (FUTURE, PAST):
+            os.utime(raw, (when, when))
+            assert _planned_jobs(tree) == set(), when
+    finally:
+        os.utime(raw, ns=(original.st_atime_ns, original.st_mtime_ns))
+
+
+def test_a_raw_file_replaced_by_an_older_copy_is_rebuilt_from_its_content(tree, tmp_path):
+    # What unzipping an attachment, `cp -p` or `rsync -a` do: the new file has an old date.
+    work = copy_tree(tree, tmp_path / "project")
+    raw = work / "data" / "raw" / "case_studies" / "UH.csv"
+    lines = raw.read_bytes().splitlines(keepends=True)
+    shorter = tmp_path / "UH.csv"
+    shorter.write_bytes(b"".join(lines[:-1]))  # the last case study removed
+    os.utime(shorter, (PAST, PAST))
+    shutil.copy2(shorter, raw)
+    jobs = _planned_jobs(work)
+    assert {"clean_partner_file", "combine_tables", "aggregate_tables", "render_pdf"} <= jobs
+    before = json.loads((work / "report/output/key_figures.json").read_text())
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all"],
+        cwd=work,
+        env=environment(work),
+        capture_output=True,
+        check=True,
+    )
+    after = json.loads((work / "report/output/key_figures.json").read_text())
+    assert after["n_case_studies"]["value"] == before["n_case_studies"]["value"] - 1

@@ -43,6 +43,9 @@ IGNORED_PREFIXES = (".", "~$", "readme")
 
 # ----------------------------------------------------------------------------- stage 1: ingest
 PARTS = PROCESSED / "parts"
+# One content stamp per raw file (ktreport.core.stamps): the rules depend on these, not on
+# the raw files' dates.
+STAMPS = PROCESSED / "stamps"
 PROBLEMS_FILE = "problems.csv"
 PROBLEMS_CSV = PROCESSED / PROBLEMS_FILE
 PROCESSED_CSVS = [PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES]
@@ -207,3 +210,19 @@ def library_files(*packages: str, library: Path | None = None) -> list[Path]:
     for package in ("core", *packages):
         files.extend(sorted((library / package).glob("*.py")))
     return sorted(set(files))
+
+
+def raw_files(raw_dir: Path = RAW, root: Path = Path(".")) -> list[Path]:
+    """Every raw input file (hidden files and READMEs excluded), sorted by relative path:
+    what the data fingerprint covers and what has a content stamp."""
+    base = Path(root) / raw_dir
+    if not base.is_dir():
+        return []
+    files = [
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        and not p.name.lower().startswith("readme")
+    ]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())

@@ -6,7 +6,8 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from ktreport.catalog import *  # noqa: F403 (the catalog is the workflow's vocabulary)
-from ktreport.catalog import discover_partner_files, library_files
+from ktreport.catalog import discover_partner_files, library_files, raw_files
+from ktreport.core.stamps import refresh_all
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -21,3 +22,21 @@ def partner_file(wildcards):
     if key not in PARTNER_FILES:
         raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
     return PARTNER_FILES[key]
+
+
+# Content, not dates, decides what is stale: every rule that reads raw files depends on
+# their content stamps (ktreport.core.stamps), refreshed here at every parse. A file
+# replaced by one with an older date is rebuilt; a file touched with a new date is not.
+RAW_STAMPS = refresh_all(raw_files(RAW), STAMPS, base=RAW)
+ALL_RAW_STAMPS = sorted(RAW_STAMPS.values())
+
+
+def stamps_of(paths):
+    """The content stamps of raw files (Snakemake inputs in their place); a file that does
+    not exist stays itself, so Snakemake names it as missing."""
+    return [RAW_STAMPS.get(Path(path), path) for path in paths]
+
+
+def partner_file_stamps(wildcards):
+    """The content stamps of one partner's file(s) for one table."""
+    return stamps_of(partner_file(wildcards))

@@ -12,7 +12,7 @@ RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in 
 rule check_personal_data:
     input:
         outputs=STAGED_OUTPUTS,
-        raw=[PARTNERS_CSV, *RAW_PARTNER_FILES],
+        raw=stamps_of([PARTNERS_CSV, *RAW_PARTNER_FILES]),
         library=library_files("guard"),
     output:
         GUARD_MARKER,

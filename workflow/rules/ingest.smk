@@ -6,8 +6,8 @@ PART_FILES = [PARTS / table / f"{partner}.json" for table, partner in PARTNER_FI
 
 rule clean_partner_file:
     input:
-        raw=partner_file,
-        taxonomy=TAXONOMY_CSV,
+        raw=partner_file_stamps,
+        taxonomy=stamps_of([TAXONOMY_CSV]),
         library=library_files("ingest"),
     output:
         part=PARTS / "{table}" / "{partner}.json",
@@ -18,6 +18,9 @@ rule clean_partner_file:
         partner="[^/]+",
     conda:
         "../../environment.yml"
+    params:
+        raw=partner_file,
+        taxonomy=TAXONOMY_CSV,
     script:
         "../scripts/clean_partner_file.py"
 
@@ -25,8 +28,7 @@ rule clean_partner_file:
 rule combine_tables:
     input:
         parts=PART_FILES,
-        partners=PARTNERS_CSV,
-        taxonomy=TAXONOMY_CSV,
+        references=stamps_of([PARTNERS_CSV, TAXONOMY_CSV]),
         library=library_files("ingest"),
     output:
         **{name: PROCESSED / f"{name}.csv" for name in PROCESSED_TABLES},
@@ -35,5 +37,8 @@ rule combine_tables:
         LOGS / "combine_tables.log",
     conda:
         "../../environment.yml"
+    params:
+        partners=PARTNERS_CSV,
+        taxonomy=TAXONOMY_CSV,
     script:
         "../scripts/combine_tables.py"

@@ -18,6 +18,8 @@ rule write_chapters:
         aggregates=AGGREGATE_CSVS,
         figures=FIGURES_MANIFEST,
         tables=PROCESSED_CSVS,
+        # The build annex lists every raw file with its sha256.
+        raw=ALL_RAW_STAMPS,
         library=library_files("chapters", "render"),
     output:
         chapters=CHAPTERS,

@@ -10,10 +10,10 @@ from ktreport.run.script import run_step
 def main(smk) -> int:
     def body() -> str:
         report = clean_partner_file(
-            raw_paths=[Path(p) for p in smk.input.raw],
+            raw_paths=[Path(p) for p in smk.params.raw],
             table_name=smk.wildcards.table,
             partner_id=smk.wildcards.partner,
-            taxonomy_path=Path(smk.input.taxonomy),
+            taxonomy_path=Path(smk.params.taxonomy),
             part_path=Path(smk.output.part),
         )
         return (

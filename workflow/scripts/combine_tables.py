@@ -24,8 +24,8 @@ def main(smk) -> int:
     def body() -> str | Failed:
         result = combine_parts(
             part_paths=[Path(p) for p in smk.input.parts],
-            partners_path=Path(smk.input.partners),
-            taxonomy_path=Path(smk.input.taxonomy),
+            partners_path=Path(smk.params.partners),
+            taxonomy_path=Path(smk.params.taxonomy),
         )
         write_problems(result.problems, Path(smk.output.problems))
         if result.ok:

@@ -20,10 +20,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ktreport import contract
+from ktreport import catalog, contract
 from ktreport.core import git
+from ktreport.core.stamps import sha256
 
-RAW_DIR = Path("data") / "raw"
+RAW_DIR = catalog.RAW
 FINGERPRINT_DIGITS = 12
 PYTHON_TOOLS = ("snakemake", "pandas", "plotly", "kaleido", "jinja2", "weasyprint")
 
@@ -58,25 +59,7 @@ def build_date(epoch: int) -> datetime:
 
 def raw_files(root: Path, raw_dir: Path | None = None) -> list[Path]:
     """Every raw input file (hidden files and READMEs excluded), sorted by relative path."""
-    base = Path(root) / (raw_dir or RAW_DIR)
-    if not base.is_dir():
-        return []
-    files = [
-        p
-        for p in base.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(base).parts)
-        and not p.name.lower().startswith("readme")
-    ]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return catalog.raw_files(raw_dir or RAW_DIR, Path(root))
 
 
 def data_fingerprint(root: Path, raw_dir: Path | None = None) -> str:
