@@ -16,7 +16,7 @@
 #
 # Written for slurm-wlm 22.05 (Debian 12) without systemd, as root; no accounting
 # database, so jobs are tracked by slurmctld alone (MinJobAge keeps finished jobs
-# visible to `squeue --states=all` for 10 minutes).
+# visible to `squeue --states=all` for an hour).
 set -euo pipefail
 
 STATE_DIR="${KTREPORT_SLURM_DIR:-/tmp/ktreport-slurm}"
@@ -104,9 +104,10 @@ SwitchType=switch/none
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
-# Without an accounting database only slurmctld knows finished jobs: keep them for
-# 10 minutes, so snakemake-executor-plugin-slurm can read their state with squeue.
-MinJobAge=600
+# Without an accounting database only slurmctld knows finished jobs: keep them for an
+# hour, so snakemake-executor-plugin-slurm reads their state with squeue (it needs at
+# least 3 x its first-check delay) and a test can still list a long build's first jobs.
+MinJobAge=3600
 ReturnToService=2
 SlurmdTimeout=60
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
