@@ -11,7 +11,7 @@ CORES ?= all
 # Pinned with the lock file; only used to create the environment.
 UV_VERSION := 0.13.9
 
-.PHONY: report env chromium validate test test-fast lint format diff bench same-outputs clean lock help
+.PHONY: report env chromium validate test test-fast lint format diff bench same-outputs cluster-test clean lock help
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,10 +36,10 @@ report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/
 	@$(BIN)/ktreport build --cores $(CORES)
 
 test: $(STAMP) chromium lint ## Run the whole test suite (lint, unit tests, end-to-end build)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not cluster"
 
 test-fast: $(STAMP) ## Unit tests only (no end-to-end build)
-	$(BIN)/pytest -q -m "not e2e"
+	$(BIN)/pytest -q -m "not e2e and not cluster"
 
 lint: $(STAMP) ## ruff, snakefmt, snakemake --lint and the import layers (lint-imports)
 	$(BIN)/ruff check workflow tests
@@ -61,6 +61,11 @@ bench: $(STAMP) chromium ## Measure build times (JSON lines)
 
 same-outputs: $(STAMP) chromium ## Check two revisions build identical outputs: make same-outputs BASE=REV [NEW=REV]
 	$(PY) workflow/scripts/same_outputs.py $(BASE) $(NEW)
+
+cluster-test: $(STAMP) chromium ## Build the sample through a one-node Slurm cluster (root; installs slurm-wlm, munge)
+	bash workflow/cluster/slurm.sh --install start
+	KTREPORT_CLUSTER_TEST=1 $(BIN)/pytest -q -s -m cluster tests/cluster; status=$$?; \
+	  bash workflow/cluster/slurm.sh stop; exit $$status
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -17,6 +17,13 @@ include: "workflow/rules/render.smk"
 include: "workflow/rules/guard.smk"
 
 
+# Cheap steps run where Snakemake runs, never as a cluster job (a Slurm job costs seconds).
+localrules:
+    all,
+    publish_key_figures,
+    combine_tables,
+
+
 rule all:
     default_target: True
     input:
