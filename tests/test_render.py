@@ -180,7 +180,7 @@ def test_plotly_js_is_embedded_once_for_all_figures(built):
     html = built["html"]
     plotly_js = render.plotly_js()
     assert html.count(plotly_js[:200]) == 1
-    assert html.count("Plotly.newPlot(") == 1
+    assert html.count("Plotly.react(") == 1  # report.js, once
     assert len(re.findall(r'<script type="application/json" class="plotly-data"', html)) == 2
 
 
@@ -192,7 +192,7 @@ def test_each_figure_is_a_fixed_div_with_its_plotly_json(built):
         embedded = json.loads(match.group(1))
         original = json.loads((FIGURES / f"{figure_id}.json").read_text())
         assert embedded["data"] == original["data"]
-        assert '"displaylogo":false' in html and '"responsive":true' in html
+        assert '"displayModeBar":false' in html and '"responsive":true' in html
 
 
 def test_each_figure_has_a_static_svg_fallback_and_alt_text(built):
