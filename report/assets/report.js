@@ -130,6 +130,9 @@
   }
   scrollFrames();
   window.addEventListener("resize", scrollFrames);
+  document.querySelectorAll("details").forEach(function (details) {
+    details.addEventListener("toggle", scrollFrames);
+  });
 
   // The sources of the numbers, on request.
   var numbers = document.querySelectorAll("span[data-kf]");

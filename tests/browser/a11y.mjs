@@ -63,7 +63,7 @@ async function measure(context, url, width) {
       ...document.querySelectorAll(
         'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])',
       ),
-    ].filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+    ].filter((el) => !el.disabled && el.tabIndex >= 0 && el.checkVisibility());
     const charts = [...document.querySelectorAll(".plotly-figure")].map((plot) => {
       const frame = plot.closest(".chart-frame") || plot.parentElement;
       const column = plot.closest("figure") || frame;
@@ -111,7 +111,7 @@ async function measure(context, url, width) {
         ...figure.querySelectorAll(
           'a[href], button, summary, [tabindex]:not([tabindex="-1"])',
         ),
-      ].filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0).length;
+      ].filter((el) => el.tabIndex >= 0 && el.checkVisibility()).length;
     }),
   );
   await page.close();
