@@ -12,9 +12,11 @@
   var CONFIG = JSON.parse(document.getElementById("ktreport-plotly-config").textContent);
   var NARROW = 560; // px of chart width below which the layout is made for a phone
 
-  function narrowLayout(layout, width) {
+  function narrowLayout(layout, data, width) {
     var copy = JSON.parse(JSON.stringify(layout));
     if (width >= NARROW) return copy;
+    var heatmap = data.some(function (trace) { return trace.type === "heatmap"; });
+    var outside = data.some(function (trace) { return trace.textposition === "outside"; });
     copy.font = Object.assign({}, copy.font, { size: 10 });
     copy.margin = Object.assign({}, copy.margin, { l: 8, r: 8, t: 48, pad: 2 });
     copy.legend = Object.assign({}, copy.legend, {
@@ -27,6 +29,8 @@
         copy[axis].title = Object.assign({}, copy[axis].title, { font: { size: 10 } });
       }
     });
+    if (heatmap) copy.xaxis.tickangle = -90;
+    if (outside) copy.margin.r = 56; // room for the bar labels drawn past the bars
     if (copy.title) copy.title = Object.assign({}, copy.title, { font: { size: 12 } });
     return copy;
   }
@@ -49,9 +53,14 @@
     if (width >= NARROW) return data;
     return data.map(function (trace) {
       var copy = Object.assign({}, trace, { textfont: Object.assign({}, trace.textfont, { size: 9 }) });
+      // (not a heatmap's rows: its rows are one line high)
       if (trace.type !== "heatmap" && Array.isArray(trace.y) &&
           trace.y.some(function (v) { return typeof v === "string"; })) {
         copy.y = trace.y.map(wrapLabel);
+      }
+      if (trace.type === "heatmap" && Array.isArray(trace.x)) {
+        // Column labels run upwards, one line each, instead of overlapping.
+        copy.x = trace.x.map(function (v) { return String(v).split("<br>").join(" "); });
       }
       return copy;
     });
@@ -103,7 +112,7 @@
     var width = target.getBoundingClientRect().width;
     target.dataset.narrow = width < NARROW ? "yes" : "no";
     return Plotly.react(
-      target, narrowData(figure.data, width), narrowLayout(figure.layout, width), CONFIG,
+      target, narrowData(figure.data, width), narrowLayout(figure.layout, figure.data, width), CONFIG,
     );
   }
 
