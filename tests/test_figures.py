@@ -155,6 +155,7 @@ def test_export_writes_static_svg_and_a_manifest(exported, specs):
             "json",
             "width",
             "height",
+            "data_table",
         }
         assert entry["alt"] == spec.alt
         svg = (first / entry["svg"]).read_text(encoding="utf-8")

@@ -17,15 +17,10 @@ from pathlib import Path
 import pytest
 from project_builds import HTML, PDF, append_rows, built, hostile_fixture_rows
 
-from conftest import FIXTURES, RAW
+from conftest import FIXTURES, RAW, ROOT
 from ktreport.ingest.validate import validate_raw
-from ktreport.render.assemble import (
-    _PLOTS_INIT,
-    PLOTLY_CONFIG,
-    _script_json,
-    external_resources,
-    plotly_js,
-)
+from ktreport.render.assemble import PLOTLY_CONFIG, external_resources, plotly_js
+from ktreport.render.charts import SCRIPT, script_json
 
 HOSTILE = FIXTURES / "hostile"
 # The free-text columns of the hostile rows, and what the report must show for each value.
@@ -146,11 +141,15 @@ def page(hostile) -> Page:
 @pytest.mark.e2e
 def test_the_only_scripts_are_plotly_and_the_figure_data_we_put_there(page):
     library = hashlib.sha256(plotly_js().encode()).hexdigest()
-    init = _PLOTS_INIT % _script_json(PLOTLY_CONFIG)
+    init = (ROOT / "report" / SCRIPT).read_text(encoding="utf-8")
     kinds = []
     for attributes, body in page.scripts:
         assert "src" not in attributes, f"a script loads {attributes['src']}"
-        if attributes.get("type") == "application/json":
+        if attributes.get("id") == "ktreport-plotly-config":
+            assert attributes.get("type") == "application/json"
+            assert body == script_json(PLOTLY_CONFIG)
+            kinds.append("config")
+        elif attributes.get("type") == "application/json":
             assert attributes.get("class") == "plotly-data"
             kinds.append("figure data")
         elif hashlib.sha256(body.encode()).hexdigest() == library:
@@ -159,6 +158,7 @@ def test_the_only_scripts_are_plotly_and_the_figure_data_we_put_there(page):
             assert body == init, f"an unexpected script runs: {body[:200]!r}"
             kinds.append("figure init")
     assert kinds.count("plotly.js") == 1 and kinds.count("figure init") == 1
+    assert kinds.count("config") == 1
     assert kinds.count("figure data") >= 1
 
 

@@ -180,7 +180,7 @@ def test_plotly_js_is_embedded_once_for_all_figures(built):
     html = built["html"]
     plotly_js = render.plotly_js()
     assert html.count(plotly_js[:200]) == 1
-    assert html.count("Plotly.newPlot(") == 1
+    assert html.count("Plotly.react(") == 1  # report.js, once
     assert len(re.findall(r'<script type="application/json" class="plotly-data"', html)) == 2
 
 
@@ -188,11 +188,11 @@ def test_each_figure_is_a_fixed_div_with_its_plotly_json(built):
     html = built["html"]
     for figure_id in ("fig-regions", "fig-gap"):
         assert f'<div class="plotly-figure" id="{figure_id}-plot"' in html
-        match = re.search(rf'data-target="{figure_id}-plot">(.*?)</script>', html, flags=re.S)
+        match = re.search(rf'data-target="{figure_id}-plot"[^>]*>(.*?)</script>', html, flags=re.S)
         embedded = json.loads(match.group(1))
         original = json.loads((FIGURES / f"{figure_id}.json").read_text())
         assert embedded["data"] == original["data"]
-        assert '"displaylogo":false' in html and '"responsive":true' in html
+        assert '"displayModeBar":false' in html and '"responsive":true' in html
 
 
 def test_each_figure_has_a_static_svg_fallback_and_alt_text(built):
@@ -256,8 +256,9 @@ def test_numbers_carry_their_key_figure_source(built):
     html = built["html"]
     assert (
         '<span data-kf="n_required_negotiation" title="n_required_negotiation — interviewees '
-        'who named negotiation as required: 41 of 60">41</span>' in html
-    )
+        'who named negotiation as required: 41 of 60" data-source="interviewees who named '
+        'negotiation as required: 41 of 60">41</span>' in html
+    )  # data-source: what a screen reader and the focus tooltip give, without the key name
     assert '<span data-kf="share_required_negotiation"' in html
     assert f">68{NBSP}%</span>" in html
 

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ktreport.catalog import FIGURES_MANIFEST_FILE
+from ktreport.figures.datatable import data_table
 from ktreport.figures.spec import FigureSpec
 
 _KALEIDO_ID = re.compile(r'id="defs-([0-9a-f]{6})"')
@@ -90,6 +91,8 @@ def manifest_entries(specs: Sequence[FigureSpec]) -> list[dict]:
             "json": f"{spec.id}.json",
             "width": spec.width,
             "height": spec.height,
+            # The chart's values, shown under the interactive chart (the HTML's data table).
+            "data_table": data_table(spec.figure, spec.title),
         }
         for spec in specs
     ]

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
-import json
 import re
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ktreport.core.errors import RenderProblem
+from ktreport.render.charts import (
+    PLOTLY_CONFIG,
+    chart_html,
+    interactive_scripts,
+    manifest,
+    source_descriptions,
+    table_frames,
+)
+
+__all__ = ["PLOTLY_CONFIG", "assemble", "external_resources", "plotly_js"]
 
 TEMPLATE = Path("templates") / "report.html"
 BASE_CSS = Path("assets") / "report.css"
@@ -21,7 +29,6 @@ SCREEN_CSS = Path("assets") / "screen.css"
 PAGED_CSS = Path("assets") / "paged.css"
 CSS_MARKER = "/*ktreport:css*/"
 SCRIPTS_MARKER = "<!--ktreport:scripts-->"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 _IMG = re.compile(r"<img\b([^>]*?)\s*/?>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
@@ -36,21 +43,6 @@ def _data_uri(path: Path) -> str:
         ".gif": "image/gif",
     }.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def _script_json(value: Any) -> str:
-    """JSON safe inside a <script> element (no "</script>", no HTML comment)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _plotly_figure(json_path: Path) -> dict[str, Any]:
-    figure = json.loads(json_path.read_text(encoding="utf-8"))
-    layout = dict(figure.get("layout", {}))
-    # The static export has a fixed width; on screen the figure follows its container.
-    layout.pop("width", None)
-    layout["autosize"] = True
-    return {"data": figure.get("data", []), "layout": layout}
 
 
 def _resolve_local(src: str, build_dir: Path) -> Path:
@@ -74,6 +66,7 @@ def _embed_images(html: str, *, build_dir: Path, interactive: bool) -> tuple[str
     """Every local <img> becomes a data: URI; with ``interactive``, figures with a plotly
     JSON next to their SVG become a plotly div with the SVG as <noscript> fallback."""
     plots = 0
+    figures = manifest(build_dir / "figures") if interactive else {}
 
     def replace(match: re.Match) -> str:
         nonlocal plots
@@ -88,13 +81,8 @@ def _embed_images(html: str, *, build_dir: Path, interactive: bool) -> tuple[str
         if not (interactive and path.suffix == ".svg" and json_path.is_file()):
             return image
         plots += 1
-        plot_id = f"{path.stem}-plot"
-        return (
-            f'<div class="plotly-figure" id="{plot_id}" role="img" aria-label="{alt}"></div>'
-            f"<noscript>{image}</noscript>"
-            f'<script type="application/json" class="plotly-data" data-target="{plot_id}">'
-            f"{_script_json(_plotly_figure(json_path))}</script>"
-        )
+        entry = figures.get(path.stem, {})
+        return chart_html(image=image, alt=alt, json_path=json_path, entry=entry)
 
     return _IMG.sub(replace, html), plots
 
@@ -109,16 +97,14 @@ def plotly_js() -> str:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-_PLOTS_INIT = """
-(function () {
-  var config = %s;
-  document.querySelectorAll("script.plotly-data").forEach(function (data) {
-    var figure = JSON.parse(data.textContent);
-    var target = document.getElementById(data.dataset.target);
-    Plotly.newPlot(target, figure.data, figure.layout, config);
-  });
-})();
-"""
+# A table's column headers say so (``scope``): screen readers and the PDF's tags use it.
+_THEAD = re.compile(r"<thead>.*?</thead>", re.DOTALL)
+
+
+def _header_scopes(html: str) -> str:
+    return _THEAD.sub(
+        lambda m: re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", '<th scope="col"', m.group(0)), html
+    )
 
 
 def assemble(
@@ -132,16 +118,14 @@ def assemble(
         raise RenderProblem(
             f"the template {TEMPLATE} lacks the markers {CSS_MARKER} and {SCRIPTS_MARKER}"
         )
-    html = html.replace(CSS_MARKER, css, 1)
-    html, plots = _embed_images(
-        html, build_dir=Path(build_dir), interactive=variant == "interactive"
-    )
+    html = _header_scopes(html.replace(CSS_MARKER, css, 1))
+    interactive = variant == "interactive"
+    if interactive:
+        html = source_descriptions(table_frames(html))
+    html, plots = _embed_images(html, build_dir=Path(build_dir), interactive=interactive)
     scripts = ""
-    if variant == "interactive" and plots and with_plotly:
-        scripts = (
-            f"<script>{plotly_js()}</script>\n"
-            f"<script>{_PLOTS_INIT % _script_json(PLOTLY_CONFIG)}</script>"
-        )
+    if interactive and plots and with_plotly:
+        scripts = interactive_scripts(Path(report_dir), plotly_js())
     return html.replace(SCRIPTS_MARKER, scripts, 1)
 
 

@@ -18,6 +18,7 @@ from ktreport.core import provenance
 from ktreport.core.errors import RenderProblem
 from ktreport.render.commands import timing_line, write_atomically
 from ktreport.render.html import print_html
+from ktreport.render.pdf_tags import tag_structure
 
 PDF_VARIANT = "pdf/ua-1"
 ARCHIVAL_PDF_VARIANT = "pdf/a-3b"
@@ -122,6 +123,15 @@ def render_pdf(
         attachments=pdf_attachments or None,
     )
     warnings.append(timing_line("weasyprint", time.perf_counter() - started))
+    # What WeasyPrint 70 cannot tag (running heads as artifacts, one Table per table, TH
+    # scopes, the contents as TOC): ktreport.render.pdf_tags.
+    started = time.perf_counter()
+    pdf, tagged = tag_structure(pdf)
+    warnings.append(timing_line("pikepdf", time.perf_counter() - started))
+    warnings.append(
+        f"pdf tags: {tagged.artifacts} artifacts, {tagged.scopes} TH scopes, "
+        f"{tagged.merged_tables} continued tables merged, {tagged.toc_lists} TOC lists"
+    )
     if fetcher.refused:
         raise RenderProblem(
             "the PDF would need resources from outside report/: " + ", ".join(fetcher.refused)
