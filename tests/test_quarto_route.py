@@ -198,3 +198,11 @@ def test_quarto_renders_the_fixture_as_pandoc_does(tmp_path, monkeypatch):
     assert quarto.charts and quarto.plotly_js == 1
     assert quarto.key_figures and quarto.consortium
     assert vars(quarto) == vars(pandoc)
+
+
+def test_a_quarto_project_without_the_template_says_what_is_missing(tmp_path):
+    report_dir = tmp_path / "report"
+    report_dir.mkdir()
+    (report_dir / "_quarto.yml").write_text("project:\n  type: default\nformat:\n  html: {}\n")
+    with pytest.raises(render.RenderProblem, match=r"report/_quarto.yml: no 'filters'"):
+        render.quarto.quarto_project(report_dir, tmp_path / "_build")

@@ -53,10 +53,16 @@ def quarto_project(report_dir: Path, build_dir: Path) -> dict[str, Any]:
     def moved(path: str) -> str:
         return Path(os.path.relpath((report_dir / path).resolve(), build_dir.resolve())).as_posix()
 
-    for entry in project.get("filters", []):
-        entry["path"] = moved(entry["path"])
-    html = project["format"]["html"]
-    html["template"] = moved(html["template"])
+    try:
+        for entry in project["filters"]:
+            entry["path"] = moved(entry["path"])
+        html = project["format"]["html"]
+        html["template"] = moved(html["template"])
+    except (KeyError, TypeError) as missing:
+        raise RenderProblem(
+            f"report/{QUARTO_PROJECT}: no {missing} where ktreport expects the filters "
+            "(each with a path) and format.html.template; restore them from the project"
+        ) from None
     project["metadata-files"] = [METADATA_FILE]
     return project
 
