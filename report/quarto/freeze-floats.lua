@@ -2,8 +2,8 @@
 freeze-floats.lua (Quarto route only, right after crossref.lua): the figures and tables
 that crossref.lua numbered are written as pandoc's HTML here, so Quarto's float machinery
 leaves them alone. It would number them a second time ("Figure 4: Figure 4: ..."), drop
-the figures' alt text and give each caption a random id (the same inputs must give the
-same bytes). The HTML is the one the pandoc route writes for the same element.
+the figures' alt text, and re-parse the tables (unless html-table-processing: none, set in
+_quarto.yml). The HTML is the one the pandoc route writes for the same element.
 ]]
 
 local function is_numbered(id)
