@@ -5,7 +5,8 @@ clone of the working tree holds) into a temporary folder; ``build`` runs ``ktrep
 there with this environment's Python and the copy's own library, inside ``unshare -n`` (no
 network) when the machine allows it. ``built`` caches one build per variant for the whole
 test session ("sample": the sample data; "hostile": plus the rows of
-tests/fixtures/hostile/injection_rows/), because a build takes about a minute.
+tests/fixtures/hostile/injection_rows/; "pandoc", "quarto": the sample with that renderer),
+because a build takes about a minute.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -100,9 +102,10 @@ def can_unshare() -> bool:
     return result.returncode == 0
 
 
-def environment(tree: Path) -> dict[str, str]:
+def environment(tree: Path, path_first: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    first = [str(path_first)] if path_first else []
+    env["PATH"] = os.pathsep.join([*first, str(Path(sys.executable).parent), env.get("PATH", "")])
     env["PYTHONPATH"] = str(tree / "workflow")
     env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     env.pop("COLUMNS", None)
@@ -115,13 +118,18 @@ def ktreport_command(*args: str, offline: bool = False) -> list[str]:
 
 
 def ktreport(
-    tree: Path, *args: str, offline: bool = False, timeout: int = BUILD_TIMEOUT
+    tree: Path,
+    *args: str,
+    offline: bool = False,
+    timeout: int = BUILD_TIMEOUT,
+    path_first: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``ktreport ARGS`` in ``tree`` (its own library) and wait for it."""
+    """Run ``ktreport ARGS`` in ``tree`` (its own library) and wait for it; ``path_first``
+    goes first on its PATH (where a Quarto is)."""
     return subprocess.run(
         ktreport_command(*args, offline=offline),
         cwd=tree,
-        env=environment(tree),
+        env=environment(tree, path_first),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -184,22 +192,37 @@ class Built:
 _BUILDS: dict[str, Built] = {}
 
 
-def build(tree: Path, offline: bool | None = None) -> Built:
+def build(tree: Path, offline: bool | None = None, path_first: Path | None = None) -> Built:
     """``ktreport build`` in ``tree``, offline when possible (``offline=None``)."""
     if offline is None:
         offline = can_unshare()
     raw_before = file_digests(tree / "data" / "raw")
-    result = ktreport(tree, "build", "--cores", "2", offline=offline)
+    result = ktreport(tree, "build", "--cores", "2", offline=offline, path_first=path_first)
     return Built(tree, result, offline, raw_before)
 
 
-def built(variant: str, tmp_path_factory) -> Built:
-    """The session's build of ``variant`` ("sample" or "hostile"), built on first use."""
+def set_renderer(tree: Path, renderer: str) -> None:
+    """``renderer: <renderer>`` in the copy's config.yaml."""
+    config = tree / "config.yaml"
+    text, count = re.subn(
+        r"^renderer: \S+$", f"renderer: {renderer}", config.read_text(encoding="utf-8"), flags=re.M
+    )
+    assert count == 1, "config.yaml has no renderer: line"
+    config.write_text(text, encoding="utf-8")
+
+
+def built(variant: str, tmp_path_factory, quarto_dir: Path | None = None) -> Built:
+    """The session's build of ``variant``, built on first use: "sample" (the sample data,
+    config.yaml as it is), "hostile" (plus the rows of tests/fixtures/hostile/injection_rows/),
+    "pandoc" or "quarto" (the sample with that renderer; "quarto" runs the Quarto in
+    ``quarto_dir``)."""
     if variant not in _BUILDS:
         tree = copy_project(tmp_path_factory.mktemp(f"{variant}-build") / "project")
         if variant == "hostile":
             add_hostile_rows(tree)
+        elif variant in ("pandoc", "quarto"):
+            set_renderer(tree, variant)
         elif variant != "sample":
             raise ValueError(variant)
-        _BUILDS[variant] = build(tree)
+        _BUILDS[variant] = build(tree, path_first=quarto_dir if variant == "quarto" else None)
     return _BUILDS[variant]

@@ -378,55 +378,6 @@ def test_a_missing_figure_file_is_named(tmp_path):
         )
 
 
-def test_the_quarto_project_is_staged_next_to_the_chapters(tmp_path, monkeypatch):
-    """What ktreport hands to Quarto (the real run is the test below, where quarto exists)."""
-    build_dir = tmp_path / "_build"
-    chapters, context = prepare(build_dir)
-    calls = []
-
-    def fake_quarto(command, cwd, what):
-        calls.append((command, cwd))
-        (cwd / "quarto").mkdir()
-        (cwd / "quarto" / "index.html").write_text("<html><body>rendered</body></html>")
-        return subprocess.CompletedProcess(command, 0, "", "")
-
-    monkeypatch.setattr(render.quarto, "run_engine", fake_quarto)
-    render.render_html(
-        chapters,
-        tmp_path / "q.html",
-        context=context,
-        report_dir=REPORT_DIR,
-        build_dir=build_dir,
-        renderer="quarto",
-    )
-    assert calls == [(["quarto", "render", "index.qmd", "--to", "html"], build_dir)]
-    index = (build_dir / "index.qmd").read_text()
-    includes = re.findall(r"\{\{< include (\S+) >\}\}", index)
-    assert includes == [f"chapters/{c.name}" for c in chapters]
-    assert (build_dir / "_quarto.yml").read_bytes() == (REPORT_DIR / "_quarto.yml").read_bytes()
-    metadata = json.loads((build_dir / "_metadata.yml").read_text())
-    assert metadata["lang"] == "en-GB" and metadata["date"] == "2024-05-02"
-    assert metadata["include-before-body"] == ["sample-notice.html"]
-    assert (tmp_path / "q.html").read_text() == "<html><body>rendered</body></html>"
-
-
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not installed here")
-def test_quarto_renders_the_same_chapters(tmp_path):
-    chapters, context = prepare(tmp_path / "_build")
-    out = tmp_path / "quarto.html"
-    render.render_html(
-        chapters,
-        out,
-        context=context,
-        report_dir=REPORT_DIR,
-        build_dir=tmp_path / "_build",
-        renderer="quarto",
-    )
-    shown = visible_text(out.read_text())
-    assert "Figure 1" in shown and "Table 1" in shown
-    assert render.external_resources(out.read_text()) == []
-
-
 # --------------------------------------------------------------------------- PDF
 def test_print_html_has_no_script_and_static_figures(built):
     print_html = built["print_html"]

@@ -181,7 +181,7 @@ def chapter_output_name(template: Path) -> str:
 
 def report_layout(report_dir: Path = REPORT_DIR) -> list[Path]:
     """Every file of how the report looks (templates, assets, pandoc's defaults files, the
-    Quarto project)."""
+    Quarto project and its filters)."""
     report_dir = Path(report_dir)
     return sorted(
         [
@@ -189,6 +189,7 @@ def report_layout(report_dir: Path = REPORT_DIR) -> list[Path]:
             *(report_dir / "templates").rglob("*.*"),
             *(report_dir / "assets").rglob("*.*"),
             *(report_dir / "pandoc").rglob("*.*"),
+            *(report_dir / "quarto").rglob("*.*"),
         ]
     )
 

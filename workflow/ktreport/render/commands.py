@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,11 +41,15 @@ def run_engine(command: Sequence[str], cwd: Path, what: str) -> subprocess.Compl
     return result
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def engine_message(stderr: str) -> str:
-    """The useful line(s) of an engine's error output (no Lua stack traceback)."""
+    """The useful line(s) of an engine's error output (no Lua stack traceback, no Deno
+    "Stack trace:" of Quarto, no terminal colours)."""
     lines = []
-    for line in stderr.splitlines():
-        if line.strip().startswith("stack traceback") or line.startswith("\t"):
+    for line in _ANSI.sub("", stderr).splitlines():
+        if line.strip().startswith(("stack traceback", "Stack trace:")) or line.startswith("\t"):
             break
         if line.strip() and not line.startswith("Error running filter"):
             lines.append(line.strip())

@@ -1,6 +1,7 @@
 """Stage 4b, the HTML report (the rule render_html): pandoc's page made self-contained,
 in its interactive variant (plotly figures) or its print variant (static figures, no
-scripts, the paged-media layer, which ``ktreport.render.pdf`` lays out); or Quarto's page.
+scripts, the paged-media layer, which ``ktreport.render.pdf`` lays out); or the interactive
+variant rendered by Quarto, assembled the same way.
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ def print_html(
     return assemble(html, variant="print", report_dir=report_dir, build_dir=build_dir), warnings
 
 
+def quarto_interactive_html(
+    chapters: Sequence[Path], *, context: Mapping[str, Any], report_dir: Path, build_dir: Path
+) -> tuple[str, list[str]]:
+    """The interactive variant rendered by Quarto, assembled as the pandoc route's is.
+
+    Only the HTML file: the PDF is always WeasyPrint over pandoc's print variant
+    (``print_html``), the reference the paged layout is written for."""
+    html, warnings = quarto_html(
+        chapters, context=context, report_dir=report_dir, build_dir=build_dir
+    )
+    return assemble(html, variant="interactive", report_dir=report_dir, build_dir=build_dir), (
+        warnings
+    )
+
+
 def render_html(
     chapters: Sequence[Path],
     out: Path,
@@ -49,7 +65,7 @@ def render_html(
     """Write the self-contained HTML report; returns lines for the log (the engine's
     warnings and its run time, ``time pandoc 0.312 s``)."""
     if renderer == "quarto":
-        html, warnings = quarto_html(
+        html, warnings = quarto_interactive_html(
             chapters, context=context, report_dir=report_dir, build_dir=build_dir
         )
     else:
