@@ -4,6 +4,10 @@ cells, thousands of columns — are either valid or reported as problems; ``vali
 never raises, the partners' HTML validation report is always written, and the
 ``ktreport validate`` command exits 0 or 1 with a summary and no traceback.
 
+Workbooks with extreme extents (issue 17) — a value, a space or formatting far down and
+right, any declared dimension, .ods rows and cells repeated up to millions of times — are
+read or refused without an abort inside python-calamine: such an abort ends this test run.
+
 Every property runs with a fixed seed (``derandomize=True``): CI sees the same examples on
 every run. The examples add up to ``TOTAL_EXAMPLES`` (at least 500)."""
 
@@ -22,12 +26,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from project_builds import environment
+from test_bounded_reading import ods_cell, ods_row, ods_table, write_ods, write_xlsx
 
 from conftest import RAW, ROOT
 from ktreport.catalog import SUPPORTED_EXTENSIONS
 from ktreport.contract import PARTNER_TABLES
 from ktreport.core.problems import Problem
-from ktreport.ingest import readers
+from ktreport.ingest import extent, readers
 from ktreport.ingest.messages import format_problems, summary_line
 from ktreport.ingest.results import ValidationResult
 from ktreport.ingest.validate import validate_raw
@@ -43,6 +48,7 @@ EXAMPLES = {
     "file_names": 40,
     "huge_cells": 12,
     "many_columns": 12,
+    "extreme_extents": 40,
 }
 TOTAL_EXAMPLES = sum(EXAMPLES.values())
 TABLES = sorted(PARTNER_TABLES)
@@ -351,6 +357,87 @@ def test_thousands_of_columns_are_an_error_not_a_crash(n_columns):
         result = _check(raw, base)
         wide = [p for p in result.problems if "columns; at most" in p.message]
         assert bool(wide) == (n_columns > readers.MAX_COLUMNS)
+
+
+far_cell = st.tuples(
+    st.integers(min_value=1, max_value=1_048_576), st.integers(min_value=1, max_value=16_384)
+)
+
+
+@st.composite
+def extreme_workbooks(draw):
+    """(suffix, writer): a small .xlsx or .ods whose declared or real extent may be huge."""
+    if draw(st.booleans()):
+        cells = draw(
+            st.lists(st.tuples(far_cell, st.sampled_from(["v", " ", "styled"])), max_size=3)
+        )
+        rows = "".join(
+            f'<row r="{row}"><c r="{readers.column_letter(col - 1)}{row}" s="0"/></row>'
+            if kind == "styled"
+            else f'<row r="{row}"><c r="{readers.column_letter(col - 1)}{row}" '
+            f't="inlineStr"><is><t>{kind}</t></is></c></row>'
+            for (row, col), kind in sorted(cells)
+        )
+        declared_row, declared_col = draw(far_cell)
+        dimension = f"A1:{readers.column_letter(declared_col - 1)}{declared_row}"
+        valued = [(1, 3)] + [cell for cell, kind in cells if kind != "styled"]
+        corner = max(row for row, _ in valued) * max(col for _, col in valued)
+        return (
+            ".xlsx",
+            lambda path: write_xlsx(path, _xlsx_rows() + rows, dimension=dimension),
+            corner > extent.MAX_SHEET_CELLS,
+        )
+    repeats = st.integers(min_value=1, max_value=2_000_000)
+    extra = draw(
+        st.lists(
+            st.tuples(repeats, st.integers(min_value=1, max_value=20_000), st.booleans()),
+            max_size=3,
+        )
+    )
+    rows = "".join(
+        ods_row(
+            ods_cell("x", cols)
+            if content
+            else f'<table:table-cell table:number-columns-repeated="{cols}"/>',
+            reps,
+        )
+        for reps, cols, content in extra
+    )
+    last_row, last_col, row = 2, 3, 2
+    for reps, cols, content in extra:
+        row += reps
+        if content:
+            last_row, last_col = row, max(last_col, cols)
+    too_far = last_row * last_col > extent.MAX_SHEET_CELLS
+    return ".ods", lambda path: write_ods(path, ods_table(rows)), too_far
+
+
+def _xlsx_rows() -> str:
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{v}</t></is></c>'
+        for c, v in zip("ABC", ("interview_id", "respondent_group", "country"), strict=True)
+    )
+    return f'<row r="1">{header}</row>'
+
+
+@_settings("extreme_extents")
+@given(workbook=extreme_workbooks())
+def test_workbooks_with_extreme_extents_are_read_or_refused_never_an_abort(workbook):
+    suffix, write, too_far = workbook
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        raw = _raw_dir(base)
+        path = write(_partner_file(raw, "interviews", "UH", suffix))
+        assert path.stat().st_size < 100_000
+        result = _check(raw, base)
+        mine = [p for p in result.problems if p.file.endswith(f"interviews/UH{suffix}")]
+        refused = [p for p in mine if "reaches cell" in p.message]
+        assert [(p.row, p.column, p.severity) for p in refused] == (
+            [(None, None, "error")] if too_far else []
+        )
+        if too_far:
+            assert "sheet 'interviews'" in refused[0].message
+            assert mine == refused  # nothing else is read from that file
 
 
 def test_the_properties_run_at_least_500_examples():

@@ -10,7 +10,6 @@ understood (for the partner's preview; "?" = not understood) and its problems as
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 
 from ktreport import contract
 from ktreport.contract import Column
-from ktreport.ingest import countries
+from ktreport.ingest import countries, suggestions
 from ktreport.ingest.rawtable import SPREADSHEET_ERRORS
 from ktreport.ingest.spelling import fold
 from ktreport.ingest.taxonomy import Taxonomy
@@ -79,7 +78,7 @@ def _choose(column: Column, text: str) -> str | None:
 def _choice_hint(column: Column, text: str) -> str:
     """'did you mean …?' for a value close to an allowed one (or one of its aliases)."""
     choices = _choice_map(column)
-    close = difflib.get_close_matches(fold(text), list(choices), n=1, cutoff=0.75)
+    close = suggestions.close_matches(fold(text), tuple(choices), 1, 0.75)
     return f"did you mean '{choices[close[0]]}'?" if close else ""
 
 

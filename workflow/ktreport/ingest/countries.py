@@ -9,10 +9,10 @@ listed beside ``REGION_OF``.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cache
 
+from ktreport.ingest import suggestions
 from ktreport.ingest.spelling import fold
 
 # UN M49 regions by ISO 3166-1 alpha-2 code, for every code pycountry knows
@@ -201,14 +201,21 @@ def all_codes() -> tuple[str, ...]:
 
 def suggest(text: str, n: int = 3) -> list[str]:
     """Country names close to ``text`` (for "did you mean ...?"), best first."""
-    by_key, names = _index()
     key = _key(text)
     if len(key) <= 3:  # codes: difflib on two or three letters suggests nonsense
         return []
-    candidates = {k: names[code] for k, code in by_key.items() if len(k) > 3}
+    candidates, spellings = _name_candidates()
     found = []
-    for match in difflib.get_close_matches(key, sorted(candidates), n=n * 3, cutoff=0.7):
+    for match in suggestions.close_matches(key, spellings, n * 3, 0.7):
         name = candidates[match]
         if name not in found:
             found.append(name)
     return found[:n]
+
+
+@cache
+def _name_candidates() -> tuple[dict[str, str], tuple[str, ...]]:
+    """Spellings longer than a code -> country name, and those spellings sorted."""
+    by_key, names = _index()
+    candidates = {k: names[code] for k, code in by_key.items() if len(k) > 3}
+    return candidates, tuple(sorted(candidates))

@@ -58,5 +58,15 @@ class RawTable:
         return self.header_row is not None
 
 
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def file_problem(display: str, message: str, hint: str = "", severity="error") -> Problem:
     return Problem(display, None, None, message, hint, severity)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ktreport.catalog import CSV_EXTENSIONS, SPREADSHEET_EXTENSIONS
 from ktreport.core.problems import Problem
+from ktreport.ingest import suggestions
 from ktreport.ingest.csv_grid import read_csv_grid
 from ktreport.ingest.rawtable import (
     GRID_ROW_LIMIT,
@@ -29,6 +30,7 @@ from ktreport.ingest.rawtable import (
     SPREADSHEET_ERRORS,
     RawRow,
     RawTable,
+    column_letter,
     file_problem,
 )
 from ktreport.ingest.spelling import HEADER_VARIANTS, clean_cell, fold, header_key
@@ -55,16 +57,6 @@ __all__ = [
 ]
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def read_table(
     path: Path,
     display: str,
@@ -78,6 +70,7 @@ def read_table(
     (they locate the header row), ``sheet_name`` the sheet to prefer in a workbook.
     """
     table = RawTable(display=display)
+    suggestions.new_file()  # the cells parsed next are this file's: its own suggestion budget
     grid = _read_grid(path, display, sheet_name, table, columns)
     if grid is None:
         return table

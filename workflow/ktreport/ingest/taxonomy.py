@@ -7,12 +7,12 @@ An unknown skill gets the closest known labels as a suggestion.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ktreport.contract import SKILL_CATEGORIES, TAXONOMY_COLUMNS
 from ktreport.core.problems import Problem
+from ktreport.ingest import suggestions
 from ktreport.ingest.readers import read_table
 from ktreport.ingest.spelling import fold
 
@@ -38,11 +38,14 @@ class Skill:
 class Taxonomy:
     skills: dict[str, Skill] = field(default_factory=dict)  # skill_id -> Skill, file order
     _by_key: dict[str, str] = field(default_factory=dict)  # matching key -> skill_id
+    # sorted(_by_key), for suggestions; rebuilt after ``add``.
+    _sorted_keys: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def add(self, skill: Skill) -> list[tuple[str, str]]:
         """Add ``skill``; return the (spelling, other skill_id) pairs that clash."""
         clashes = []
         self.skills[skill.skill_id] = skill
+        self._sorted_keys = None
         for text in (skill.skill_id, skill.label, *skill.synonyms):
             key = skill_key(text)
             if not key:
@@ -64,7 +67,9 @@ class Taxonomy:
         key = skill_key(text)
         if not key:
             return []
-        matches = difflib.get_close_matches(key, sorted(self._by_key), n=n * 4, cutoff=0.75)
+        if self._sorted_keys is None:
+            self._sorted_keys = tuple(sorted(self._by_key))
+        matches = suggestions.close_matches(key, self._sorted_keys, n * 4, 0.75)
         labels: list[str] = []
         for match in matches:
             label = self.skills[self._by_key[match]].label
@@ -75,9 +80,9 @@ class Taxonomy:
     def unknown(self, text: str) -> tuple[str, str]:
         """Message and hint for a skill that is not in the taxonomy."""
         message = f"'{text}' is not in the skills taxonomy"
-        suggestions = self.suggest(text)
-        if suggestions:
-            hint = "did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
+        close = self.suggest(text)
+        if close:
+            hint = "did you mean " + " or ".join(f"'{s}'" for s in close) + "?"
         else:
             hint = (
                 "use a skill_id, label or synonym of data/raw/skills_taxonomy.csv "

@@ -1,90 +1,50 @@
 """Stage 1, reading workbooks: a partner's .xlsx, .xls or .ods sheet -> its grid of cell text.
 
-Read with python-calamine: cached formula values, date cells as dates, hidden sheets skipped,
-merged cells filled, every cell the text the partner reads. What cannot be read becomes a
-problem on the ``RawTable``.
+Read with python-calamine (``calamine_sheet``): cached formula values, date cells as dates,
+hidden sheets skipped, merged cells filled, every cell the text the partner reads. What
+cannot be read becomes a problem on the ``RawTable``: a workbook too large, or whose cells
+reach too far, is found by ``extent`` before calamine allocates anything; what ``extent``
+cannot vouch for, or what is large, is read in a child process with a memory limit
+(``isolated``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from ktreport.ingest.rawtable import MAX_COLUMNS, RawTable, file_problem
-from ktreport.ingest.spelling import clean_cell, header_key
+from ktreport.ingest import isolated
+from ktreport.ingest.calamine_sheet import SheetRead, cell_text, load_sheet
+from ktreport.ingest.extent import measure_workbook
+from ktreport.ingest.rawtable import RawTable, file_problem
+from ktreport.ingest.spelling import header_key
 
-
-def cell_text(value) -> str:
-    """A spreadsheet cell -> text the way the partner reads it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return clean_cell(str(value))
+__all__ = ["SheetRead", "cell_text", "load_sheet", "read_workbook_grid"]
 
 
 def read_workbook_grid(path: Path, display: str, sheet_name: str, table: RawTable, row_limit: int):
     """The sheet named like ``sheet_name`` (else the first visible one) as rows of cell
-    text, at most ``row_limit`` + 1 rows; None after a problem."""
-    try:
-        import python_calamine
-    except ImportError:  # pragma: no cover - the dependency is pinned
-        table.problems.append(file_problem(display, "spreadsheets cannot be read here"))
+    text, at most ``row_limit`` + 1 rows; None after a problem.
+
+    The workbook is measured first (``extent``); a small one that was measured is read
+    here, any other in a child process with a memory limit (``isolated``)."""
+    extent = measure_workbook(path, display)
+    if extent.problems:
+        table.problems.extend(extent.problems)
         return None
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        visible = [
-            sheet.name
-            for sheet in workbook.sheets_metadata
-            if str(sheet.visible).endswith("Visible")
-            and not str(sheet.visible).endswith(("Hidden", "VeryHidden"))
-            and str(sheet.typ).endswith("WorkSheet")
-        ]
-        if not visible:
-            table.problems.append(
-                file_problem(
-                    display,
-                    "the workbook has no visible sheet",
-                    "unhide the sheet with the table (right-click a sheet tab -> Unhide)",
-                )
-            )
+    wanted = header_key(sheet_name) if sheet_name else ""
+    if extent.measured and extent.unpacked_bytes <= isolated.IN_PROCESS_BYTES:
+        read = load_sheet(str(path), wanted, row_limit)
+    else:
+        read = isolated.load_sheet_in_child(path, wanted, row_limit)
+        if read is None:
+            table.problems.append(file_problem(display, *isolated.FAILED))
             return None
-        wanted = header_key(sheet_name) if sheet_name else ""
-        chosen = next((name for name in visible if header_key(name) == wanted), visible[0])
-        sheet = workbook.get_sheet_by_name(chosen)
-        table.sheet = chosen
-        grid = []
-        for row in sheet.iter_rows():
-            if len(grid) > row_limit:
-                break
-            grid.append([cell_text(value) for value in row])
-        merged = _merged_ranges(sheet)
-    except Exception as error:  # calamine raises several kinds for damaged files
-        kind = type(error).__name__
-        table.problems.append(
-            file_problem(
-                display,
-                f"the workbook cannot be read ({kind}: it is damaged, protected by a password "
-                f"or not really a {path.suffix.lower()} file)",
-                "open it in Excel or LibreOffice and save it again as .xlsx without a password",
-            )
-        )
+    if read.failure:
+        table.problems.append(_failure_problem(read.failure, path, display))
         return None
-    for (top, left), (bottom, right) in merged:
+    table.sheet = read.sheet
+    grid = read.grid
+    for (top, left), (bottom, right) in read.merged:
         if top >= len(grid) or left >= len(grid[top]):
             continue
         value = grid[top][left]
@@ -97,13 +57,18 @@ def read_workbook_grid(path: Path, display: str, sheet_name: str, table: RawTabl
     return grid
 
 
-def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    try:
-        ranges = sheet.merged_cell_ranges
-    except Exception:  # not every format reports merged cells (.ods does not)
-        return []
-    # Column spans are capped: a merged range over a whole row must not allocate 16 384 cells.
-    return sorted(
-        ((top, left), (bottom, min(right, left + MAX_COLUMNS)))
-        for (top, left), (bottom, right) in ranges or []
+def _failure_problem(failure: str, path: Path, display: str):
+    if failure == "no calamine":  # pragma: no cover - the dependency is pinned
+        return file_problem(display, "spreadsheets cannot be read here")
+    if failure == "no visible sheet":
+        return file_problem(
+            display,
+            "the workbook has no visible sheet",
+            "unhide the sheet with the table (right-click a sheet tab -> Unhide)",
+        )
+    return file_problem(
+        display,
+        f"the workbook cannot be read ({failure}: it is damaged, protected by a password "
+        f"or not really a {path.suffix.lower()} file)",
+        "open it in Excel or LibreOffice and save it again as .xlsx without a password",
     )
