@@ -164,8 +164,9 @@ def test_an_email_or_phone_in_the_quote_is_an_error_at_its_cell(
 ):
     quote = f"Call me on {written} if you doubt it."
     part = _check(tmp_path, _person(person, quote=quote, consent_to_quote="yes"))
+    shown = f"Call me on {MASKS[kind]} if you doubt it."  # the cell, masked
     assert _personal_problems(part) == [
-        Problem("ALPHA.csv", 2, "quote", message, hint, "error", "")
+        Problem("ALPHA.csv", 2, "quote", message, hint, "error", shown)
     ]
     text = part_to_json(part)
     assert written not in text and written.lower() not in text.lower()
@@ -174,7 +175,9 @@ def test_an_email_or_phone_in_the_quote_is_an_error_at_its_cell(
 
 def test_a_quote_without_consent_is_checked_too(tmp_path):
     part = _check(tmp_path, _person(2, quote="My number is 051 209 9111, call any time."))
-    assert [(p.row, p.column) for p in _personal_problems(part)] == [(2, "quote")]
+    assert [(p.row, p.column, p.value) for p in _personal_problems(part)] == [
+        (2, "quote", "(not shown: no consent to quote)")
+    ]
 
 
 def test_the_own_name_and_organisation_in_a_quote_are_replaced_without_a_problem(tmp_path):

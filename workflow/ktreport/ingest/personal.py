@@ -223,7 +223,7 @@ class Searchable:
         """Where ``pattern`` matches, as (start, end) in the text."""
         if not pattern.literal:
             return [
-                m.span()
+                self._phone_span(*m.span())
                 for m in pattern.regex.finditer(self.text)
                 if is_phone_match(m, len(pattern.digits))
             ]
@@ -234,6 +234,15 @@ class Searchable:
     def word_spans(self, word: str) -> list[tuple[int, int]]:
         """Where the folded ``word`` (one or more words) stands as whole words."""
         return self.spans(_text_pattern("name", word)) if word else []
+
+    def _phone_span(self, start: int, end: int) -> tuple[int, int]:
+        """A phone number's match with the "+" and the opening bracket before its first
+        digit ("(+44) 20 ...", "(020) ...")."""
+        if start > 0 and self.text[start - 1] == "+":
+            start -= 1
+        if start > 0 and self.text[start - 1] == "(" and ")" in self.text[start:end]:
+            start -= 1
+        return start, end
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         first, last = self._origin[start], self._origin[end - 1] + 1

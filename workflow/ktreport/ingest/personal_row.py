@@ -37,6 +37,9 @@ ADDRESS = re.compile(
 # Name parts shorter than this are left alone (they would mask ordinary words: "Al", "Li").
 MIN_NAME_PART = 3
 
+# A quote without consent is shown nowhere, not even to its partner.
+NOT_SHOWN = "(not shown: no consent to quote)"
+
 Span = tuple[int, int]
 
 
@@ -156,8 +159,11 @@ class PersonalRow:
             ]
         return _replace(text, _choose(candidates))
 
-    def problems(self, display: str, row: int, cells: Mapping[str, str]) -> list[Problem]:
-        """An error for each kind of the interviewee's own values in a cell of ``cells``."""
+    def problems(
+        self, display: str, row: int, cells: Mapping[str, str], hidden: Iterable[str] = ()
+    ) -> list[Problem]:
+        """An error for each kind of the interviewee's own values in a cell of ``cells``,
+        with the cell masked as its value (``hidden`` columns: not shown at all)."""
         problems = []
         for column, text in cells.items():
             if not text:
@@ -193,7 +199,8 @@ class PersonalRow:
                     for kind in KINDS
                     if kind in kinds
                 ]
-            problems += [Problem(display, row, column, m, h, "error", "") for m, h in messages]
+            value = NOT_SHOWN if column in hidden else self.redact(text, column)
+            problems += [Problem(display, row, column, m, h, "error", value) for m, h in messages]
         return problems
 
     def redact_problem(self, problem: Problem) -> Problem:
@@ -223,14 +230,14 @@ def settle_personal(
     personal = set(personal_columns)
     person = PersonalRow.of(cells, str(typed.get("country") or ""))
     free = {c: cells.get(c, "") for c in shown if c not in personal}
+    consent = bool(typed.get("consent_to_quote"))
     problems[start:] = [person.redact_problem(p) for p in problems[start:]]
-    problems.extend(person.problems(display, row, free))
+    problems.extend(person.problems(display, row, free, () if consent else ("quote",)))
     for column, (text, understood) in shown.items():
         if column != "quote":
             shown[column] = (person.redact(text, column), person.redact(understood, column))
     quote = typed.get("quote") or ""
     anonymous = person.redact(quote, "quote") if quote else ""
-    consent = bool(typed.get("consent_to_quote"))
     typed["has_quote"] = bool(quote)
     typed["quote"] = anonymous if (quote and consent) else None
     if "quote" in shown:
@@ -238,4 +245,4 @@ def settle_personal(
         if consent or not quote:
             shown["quote"] = (anonymous, anonymous)
         else:
-            shown["quote"] = ("(not shown: no consent to quote)", "not used")
+            shown["quote"] = (NOT_SHOWN, "not used")
