@@ -9,9 +9,10 @@ this package checks that it worked, at the end of every build:
 2. ``scan_files`` (here) looks for each of them (``matching``) in the text of every output
    (``extract``): the text and the attributes of HTML (entities decoded, embedded SVG and
    figure data included), the text, metadata and attachments of PDF files, CSV, JSON,
-   Markdown/.qmd and logs. Text is compared ignoring case and runs of white space, whole
-   words only; phone numbers by their digits (with or without the country code). Values
-   shorter than ``matching.MIN_VALUE_CHARS`` are not searched. Values that are also public
+   Markdown/.qmd and logs. Values are compared as the validator compares them
+   (``ingest.personal``): text without accents, case, runs of spaces or punctuation, whole
+   words only; phone numbers by their digits in every national and international form.
+   Values shorter than ``matching.MIN_VALUE_CHARS`` are not searched. Values that are also public
    names (partners.csv, the consortium list of config.yaml, the providers of the case
    studies) are exempt: they are printed in the report on purpose and identify nobody by
    themselves.

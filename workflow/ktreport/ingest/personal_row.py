@@ -164,6 +164,8 @@ class PersonalRow:
     ) -> list[Problem]:
         """An error for each kind of the interviewee's own values in a cell of ``cells``,
         with the cell masked as its value (``hidden`` columns: not shown at all)."""
+        if self.empty:
+            return []
         problems = []
         for column, text in cells.items():
             if not text:
