@@ -2,7 +2,8 @@
 
 ``check_partner_file`` reads the file (``readers``), checks its header against the contract,
 parses each cell by its column's kind (``cells``), drops the personal columns after using
-them to anonymise the quote, and keeps a preview for the partner-readable validation report.
+them to anonymise the quote and to find them in the row's other cells (``personal_row``),
+and keeps a preview for the partner-readable validation report.
 ``clean_partner_file`` is the per-file pipeline step: it stores the result as a part
 (``parts``). Standard library only (no pandas), so one job per file starts quickly.
 """
