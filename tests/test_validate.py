@@ -12,9 +12,10 @@ from ktreport.catalog import discover_partner_files
 from ktreport.contract import CASE_STUDIES, INTERVIEWS, RATINGS
 from ktreport.core.problems import Problem
 from ktreport.ingest.cells import parse_cell, parse_date, parse_number
-from ktreport.ingest.checks import anonymise, check_partner_file
+from ktreport.ingest.checks import check_partner_file
 from ktreport.ingest.messages import format_problems, summary_line
 from ktreport.ingest.parts import part_from_json, part_to_json
+from ktreport.ingest.personal_row import anonymise
 from ktreport.ingest.results import FileReport, PartnerFile
 from ktreport.ingest.taxonomy import load_taxonomy
 from ktreport.ingest.validate import validate_raw

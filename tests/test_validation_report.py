@@ -422,3 +422,43 @@ def test_each_file_heading_counts_only_what_there_is(html):
     assert "<h3>2 errors and 1 warning</h3>" in html  # UJ's case studies
     assert "<h3>1 error and 1 warning</h3>" in html  # UNIBO's interviews
     assert "0 warnings</h3>" not in html
+
+
+def test_personal_values_typed_in_a_quote_are_never_shown(tmp_path):
+    """Issue 17 §5: the quote and another cell hold the interviewee's e-mail, phone and
+    name in other spellings; the page lists the problems but shows none of the values."""
+    from ktreport.guard import scan
+    from ktreport.guard.extract import html_text
+    from ktreport.guard.matching import needles_for
+    from ktreport.guard.values import read_personal_values
+
+    raw = tmp_path / "data" / "raw"
+    (raw / "interviews").mkdir(parents=True)
+    for name in ("partners.csv", "skills_taxonomy.csv"):
+        shutil.copy(RAW / name, raw / name)
+    (raw / "interviews" / "UH.csv").write_text(
+        "interview_id,respondent_group,country,skills_required,quote,consent_to_quote,"
+        "name,email,organisation,phone\n"
+        "UH-I01,hei_kt_professional,Finland,negotiation; Aino Makela,"
+        '"Write to AINO.MAKELA@UH-TTO.EXAMPLE or call +358 9 1234 5678, says Aino.",yes,'
+        "Aino Mäkelä,aino.makela@uh-tto.example,Helsingin yliopisto,09 1234 5678\n",
+        encoding="utf-8",
+    )
+    result = validate.validate_raw(raw, root=tmp_path)
+    html = render_html(result)
+    errors = {(p.row, p.column, p.message) for p in result.problems if p.severity == "error"}
+    assert {
+        (2, "quote", "the quote contains the interviewee's own e-mail"),
+        (2, "quote", "the quote contains the interviewee's own phone number"),
+        (2, "skills_required", "the skills_required cell contains the interviewee's own name"),
+    } <= errors
+    lowered = html.lower()
+    for spelling in ("aino.makela", "uh-tto", "makela", "mäkelä", "1234 5678", "12345678"):
+        assert spelling not in lowered, spelling
+    needles = needles_for(read_personal_values(raw, root=tmp_path), set())
+    assert scan.scan_text(html_text(html), needles, "validation_report.html") == []
+    assert "[e-mail]" in html and "[phone]" in html
+    assert (
+        "Personal data (names, e-mails, organisations,\nphone numbers of interviewees) is "
+        "never shown." in html
+    )

@@ -1,103 +1,89 @@
 """Stage 5, the guard: how a personal value is searched for in an output's text.
 
-Each value becomes one or more needles (``needles_for``): text is compared ignoring case
-and runs of white space, whole words only; phone numbers by their digits (with or without
-the country code). Values shorter than ``MIN_VALUE_CHARS`` are not searched, nor values
-that are also public names. ``NeedleIndex`` rules out, per file, the needles its text
-cannot contain, so a file is tried only against the few that may match.
+The matching is the validator's (``ingest.personal``), so that what the validator lets
+through is what the guard accepts: each value becomes one or more needles
+(``needles_for``); text is compared ``fold``ed (no accents, no case, any run of spaces or
+punctuation as one space), whole words only; e-mails also without their "+tag"; phone
+numbers by their digits, in every national and international form (the calling code from
+the number or the interviewee's country). Values too short to identify anybody are not
+searched, nor values that are also public names. ``NeedleIndex`` rules out, per file, the
+needles its text cannot contain, so a file is tried only against the few that may match.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ktreport.guard.values import PersonalValue, digits, normalise
+from ktreport.guard.values import PersonalValue
+from ktreport.ingest.personal import (
+    MIN_PHONE_DIGITS,
+    MIN_QUOTE_CHARS,
+    MIN_VALUE_CHARS,
+    PHONE_SEPARATORS,
+    Pattern,
+    is_phone_match,
+    patterns_for,
+)
 
-# Shorter values match ordinary words ("Li", "ACME" is 4): they are not searched.
-MIN_VALUE_CHARS = 4
-# Fewer digits than this cannot be told apart from other numbers of the report.
-MIN_PHONE_DIGITS = 7
-# A quote shorter than this ("Yes.", "Exactly") is not distinctive enough to search.
-MIN_QUOTE_CHARS = 20
+__all__ = [
+    "MIN_PHONE_DIGITS",
+    "MIN_QUOTE_CHARS",
+    "MIN_VALUE_CHARS",
+    "Needle",
+    "NeedleIndex",
+    "is_phone_match",
+    "needle_found",
+    "needles_for",
+]
 
 
 @dataclass(frozen=True)
 class Needle:
+    """One way one personal value is searched (``Pattern``), with the value it stands for."""
+
     value: PersonalValue
-    literal: str  # a fast substring test before the regular expression ("" for phones)
-    source: str  # the regular expression
-    n_digits: int = 0  # phones: digits of the number searched
-    digits: str = ""  # phones: the number searched, digits only
+    search: Pattern
+
+    @property
+    def literal(self) -> str:  # a fast substring test before the regular expression
+        return self.search.literal
+
+    @property
+    def source(self) -> str:  # the regular expression
+        return self.search.source
+
+    @property
+    def digits(self) -> str:  # phones: the form searched, digits only ("" for text)
+        return self.search.digits
+
+    @property
+    def n_digits(self) -> int:
+        return len(self.search.digits)
 
     @property
     def pattern(self) -> re.Pattern[str]:
         """Compiled on first use: most values are never tried on any file (the index rules
         them out), and compiling all 38,000 patterns of 100x the sample took 8 s."""
-        return _compile(self.source)
-
-
-_compile = functools.cache(re.compile)
-
-
-def _phone_variants(text: str) -> list[str]:
-    """The digits of a phone number, and the same without its international prefix."""
-    number = digits(text)
-    variants = {number}
-    international = text.strip().startswith(("+", "00"))
-    if number.startswith("00"):
-        number = number[2:]
-        variants.add(number)
-    if international:
-        for cut in (1, 2, 3):  # country codes have 1 to 3 digits
-            national = number[cut:]
-            variants.update({national, "0" + national})
-    return sorted(v for v in variants if len(v) >= MIN_PHONE_DIGITS)
-
-
-# Between the digits of a phone number: spaces, dots, dashes, slashes, brackets (no line
-# break: numbers of adjacent table cells or JSON values are separated by line breaks).
-PHONE_SEPARATORS = "[ ().\\-/\u00a0]{0,3}"
-
-
-def is_phone_match(match: re.Match[str], n_digits: int) -> bool:
-    """Not a decimal number ("0.0000001") nor a run of one-digit table cells ("1 0 0 1 …")."""
-    text = match.group(0)
-    separators = re.findall(r"[^0-9]+", text)
-    if separators == ["."] or separators == [","]:
-        return False
-    return len(separators) * 2 <= n_digits
+        return self.search.regex
 
 
 def needles_for(values: Iterable[PersonalValue], exempt: set[str]) -> list[Needle]:
-    """The needles of ``values``, except those too short or equal to a name of ``exempt``."""
-    needles: list[Needle] = []
-    for value in values:
-        if value.kind == "phone":
-            for variant in _phone_variants(value.value):
-                separated = PHONE_SEPARATORS.join(variant)
-                # Not inside a longer number, nor the decimals of one ("0.0512099111"; a comma
-                # may separate CSV fields, so "1,0512099111" is searched).
-                source = r"(?<!\d)(?<!\d\.)" + separated + r"(?!\d)"
-                needles.append(Needle(value, "", source, len(variant), variant))
-            continue
-        text = normalise(value.value)
-        shortest = MIN_QUOTE_CHARS if value.kind == "quote" else MIN_VALUE_CHARS
-        if len(text) < shortest or text in exempt:
-            continue
-        needles.append(Needle(value, text, r"(?<!\w)" + re.escape(text) + r"(?!\w)"))
-    return needles
+    """The needles of ``values``, except those too short or equal to a name of ``exempt``
+    (names ``fold``ed)."""
+    return [
+        Needle(value, search)
+        for value in values
+        for search in patterns_for(value.kind, value.value, value.region)
+        if not search.literal or search.literal not in exempt
+    ]
 
 
 def needle_found(needle: Needle, text: str, plain: str) -> bool:
-    """Whether ``needle`` is in ``text`` (``plain``: the same, ``normalise``d)."""
-    if needle.literal:
-        return needle.literal in plain and needle.pattern.search(plain) is not None
-    matches = needle.pattern.finditer(text)
-    return any(is_phone_match(m, needle.n_digits) for m in matches)
+    """Whether ``needle`` is in ``text`` (``plain``: the same, ``fold``ed)."""
+    return needle.search.found(text, plain)
 
 
 _NON_DIGITS = re.compile(r"[^0-9]+")

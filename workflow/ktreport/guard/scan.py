@@ -9,9 +9,10 @@ this package checks that it worked, at the end of every build:
 2. ``scan_files`` (here) looks for each of them (``matching``) in the text of every output
    (``extract``): the text and the attributes of HTML (entities decoded, embedded SVG and
    figure data included), the text, metadata and attachments of PDF files, CSV, JSON,
-   Markdown/.qmd and logs. Text is compared ignoring case and runs of white space, whole
-   words only; phone numbers by their digits (with or without the country code). Values
-   shorter than ``matching.MIN_VALUE_CHARS`` are not searched. Values that are also public
+   Markdown/.qmd and logs. Values are compared as the validator compares them
+   (``ingest.personal``): text without accents, case, runs of spaces or punctuation, whole
+   words only; phone numbers by their digits in every national and international form.
+   Values shorter than ``matching.MIN_VALUE_CHARS`` are not searched. Values that are also public
    names (partners.csv, the consortium list of config.yaml, the providers of the case
    studies) are exempt: they are printed in the report on purpose and identify nobody by
    themselves.
@@ -20,14 +21,17 @@ this package checks that it worked, at the end of every build:
    (or a build killed at any moment) only ever sees a complete old or a complete new file.
 
 A finding names the output file and the *kind* of value and where it came from (raw file
-and row), never the value itself, so the message can be shown and logged safely.
+and row), never the value itself, so the message can be shown and logged safely. When the
+value also stands in a partner's cell that is not a personal column (a quote that names
+another interviewee, a case study's notes), the finding names that cell too: the partner
+corrects it there.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ktreport.core.style import plural_word
@@ -36,10 +40,12 @@ from ktreport.guard.matching import Needle, NeedleIndex, needle_found, needles_f
 from ktreport.guard.values import (
     KINDS,
     PersonalValue,
+    TypedCell,
     display_path,
     normalise,
     public_names,
     read_personal_values,
+    read_typed_cells,
 )
 
 # Findings listed in a message at most (the rest are counted).
@@ -54,9 +60,11 @@ class Leak:
     kind: str
     source: str
     row: int
+    typed: str = ""  # the partner's cell that holds the value too ("" when none does)
 
     def message(self) -> str:
-        return f"{self.file} contains {KINDS[self.kind]} (from {self.source}, row {self.row})"
+        text = f"{self.file} contains {KINDS[self.kind]} (from {self.source}, row {self.row})"
+        return text + (f", typed in {self.typed}" if self.typed else "")
 
 
 @dataclass
@@ -152,12 +160,43 @@ def check_personal_data(
     quotes = [v for v in values if v.kind == "quote"]
     everywhere = scan_files([*paths, *deliverables], personal, exempt=exempt, root=root)
     published = scan_files(deliverables, quotes, exempt=exempt, root=root)
+    leaks = sorted(set(everywhere.leaks) | set(published.leaks))
+    if leaks:
+        leaks = locate(leaks, values, read_typed_cells(raw_dir, root), exempt)
     return ScanResult(
-        sorted(set(everywhere.leaks) | set(published.leaks)),
+        leaks,
         everywhere.scanned,
         everywhere.skipped,
         len(values),
     )
+
+
+def locate(
+    leaks: Sequence[Leak],
+    values: Sequence[PersonalValue],
+    cells: Sequence[TypedCell],
+    exempt: set[str] | None = None,
+) -> list[Leak]:
+    """``leaks`` with the first partner cell of ``cells`` that holds each leaked value (a
+    quote without consent: another cell than its own)."""
+    leaked = {(leak.kind, leak.source, leak.row) for leak in leaks}
+    needles = needles_for(
+        [v for v in values if (v.kind, v.source, v.row) in leaked], exempt or set()
+    )
+    index = NeedleIndex(needles)
+    where: dict[tuple[str, str, int], str] = {}
+    for cell in sorted(cells):
+        plain = normalise(cell.text)
+        for group in index.candidates(cell.text, plain):
+            for needle in group:
+                value = needle.value
+                key = (value.kind, value.source, value.row)
+                own = (value.source, value.row, "quote") == (cell.source, cell.row, cell.column)
+                if key in where or (value.kind == "quote" and own):
+                    continue
+                if needle_found(needle, cell.text, plain):
+                    where[key] = cell.where
+    return sorted(replace(x, typed=where.get((x.kind, x.source, x.row), "")) for x in leaks)
 
 
 def leak_message(leaks: Sequence[Leak], limit: int = MAX_LISTED) -> str:
@@ -170,9 +209,16 @@ def leak_message(leaks: Sequence[Leak], limit: int = MAX_LISTED) -> str:
     lines += [f"  {leak.message()}" for leak in leaks[:limit]]
     if len(leaks) > limit:
         lines.append(f"  … and {len(leaks) - limit} more")
-    lines.append(
-        "Personal columns (name, email, organisation, phone) must never reach a chapter, "
-        "figure or table, and quotes are used only with consent: find where the output "
-        "takes that text from and remove it."
-    )
+    if any(leak.typed for leak in leaks):
+        lines.append(
+            "A value typed in a partner's cell must be corrected there: remove it from the "
+            "cell named (or write [name], [e-mail], [organisation] or [phone] instead), "
+            "check the files with `ktreport validate` and build again."
+        )
+    if not all(leak.typed for leak in leaks):
+        lines.append(
+            "Personal columns (name, email, organisation, phone) must never reach a "
+            "chapter, figure or table, and quotes are used only with consent: find where "
+            "the output takes that text from and remove it."
+        )
     return "\n".join(lines)

@@ -11,14 +11,16 @@ A value never shows in a ``repr`` or a message: findings name its kind, file and
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ktreport.catalog import PARTNERS_FILE, discover_partner_files
 from ktreport.contract import CASE_STUDIES, INTERVIEWS, PARTNERS_COLUMNS, YES_VALUES
-from ktreport.ingest.readers import fold, read_table
+from ktreport.ingest import countries
+from ktreport.ingest.personal import fold
+from ktreport.ingest.readers import fold as fold_cell
+from ktreport.ingest.readers import read_table
 
 # What a finding calls each kind of value (never the value itself).
 KINDS: dict[str, str] = {
@@ -38,15 +40,11 @@ class PersonalValue:
     source: str  # the raw file, as problems name it
     row: int  # the spreadsheet row the partner sees
     value: str = field(repr=False, compare=False)
+    region: str = field(default="", compare=False)  # the interviewee's country (alpha-2)
 
 
-def normalise(text: str) -> str:
-    """Text for comparison: compatibility forms, no case, one space for any white space."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+# Text for comparison: no accents, no case, one space for any run of spaces or punctuation.
+normalise = fold
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -78,15 +76,49 @@ def read_personal_values(raw_dir: Path, root: Path | None = None) -> list[Person
             path, shown, INTERVIEWS.column_names, INTERVIEWS.required_columns, "interviews"
         )
         for raw_row in table.rows:
+            country = countries.lookup(raw_row.cells.get("country", ""))
+            region = country.alpha_2 if country is not None else ""
             for column in INTERVIEWS.personal_columns:
                 text = raw_row.cells.get(column, "")
                 if text:
-                    values.append(PersonalValue(column, shown, raw_row.number, text))
+                    values.append(PersonalValue(column, shown, raw_row.number, text, region))
             quote = raw_row.cells.get("quote", "")
-            consent = fold(raw_row.cells.get("consent_to_quote", "")) in YES_VALUES
+            consent = fold_cell(raw_row.cells.get("consent_to_quote", "")) in YES_VALUES
             if quote and not consent:
                 values.append(PersonalValue("quote", shown, raw_row.number, quote))
     return sorted(values)
+
+
+@dataclass(frozen=True, order=True)
+class TypedCell:
+    """A partner's cell where a personal value may have been typed by mistake (not a
+    personal column): where the guard tells the partner to correct it."""
+
+    source: str
+    row: int
+    column: str
+    text: str = field(repr=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}, row {self.row}, column {self.column}"
+
+
+def read_typed_cells(raw_dir: Path, root: Path | None = None) -> list[TypedCell]:
+    """Every filled cell of the interviews and case-study files but the personal columns."""
+    cells: list[TypedCell] = []
+    for contract in (INTERVIEWS, CASE_STUDIES):
+        columns = [c for c in contract.column_names if c not in contract.personal_columns]
+        for path in sorted(_table_files(raw_dir, contract.name)):
+            shown = display_path(path, root)
+            table = read_table(
+                path, shown, contract.column_names, contract.required_columns, contract.name
+            )
+            for raw_row in table.rows:
+                for column in columns:
+                    if text := raw_row.cells.get(column, ""):
+                        cells.append(TypedCell(shown, raw_row.number, column, text))
+    return cells
 
 
 def public_names(raw_dir: Path, extra: Iterable[str] = ()) -> set[str]:

@@ -2,7 +2,8 @@
 
 ``check_partner_file`` reads the file (``readers``), checks its header against the contract,
 parses each cell by its column's kind (``cells``), drops the personal columns after using
-them to anonymise the quote, and keeps a preview for the partner-readable validation report.
+them to anonymise the quote and to find them in the row's other cells (``personal_row``),
+and keeps a preview for the partner-readable validation report.
 ``clean_partner_file`` is the per-file pipeline step: it stores the result as a part
 (``parts``). Standard library only (no pandas), so one job per file starts quickly.
 """
@@ -10,7 +11,6 @@ them to anonymise the quote, and keeps a preview for the partner-readable valida
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ktreport.contract import PARTNER_TABLES, Column, Table
 from ktreport.core.problems import Problem, sort_problems
 from ktreport.ingest.cells import parse_cell
 from ktreport.ingest.parts import write_part
+from ktreport.ingest.personal_row import settle_personal
 from ktreport.ingest.readers import RawRow, RawTable, read_table
 from ktreport.ingest.results import FileReport, PartnerFile, display_path
 from ktreport.ingest.spelling import header_key
@@ -26,25 +27,6 @@ from ktreport.ingest.taxonomy import Taxonomy, load_taxonomy
 
 # Rows of each file kept in the preview of the partner-readable validation report.
 PREVIEW_ROWS = 1000
-
-
-def anonymise(quote: str, name: str, organisation: str) -> str:
-    """The quote with the interviewee's name, name parts (>= 3 letters) and organisation
-    replaced by "[name]" / "[organisation]", ignoring case."""
-    replacements: list[tuple[str, str]] = []
-    if organisation:
-        replacements.append((organisation, "[organisation]"))
-    if name:
-        replacements.append((name, "[name]"))
-        for part in re.split(r"[\s,]+", name):
-            part = part.strip(".")
-            if len(part) >= 3:
-                replacements.append((part, "[name]"))
-    # Longest first, so that "Anna Rossi" goes before "Anna".
-    for text, mask in sorted(replacements, key=lambda r: (-len(r[0]), r[0])):
-        pattern = r"(?<!\w)" + re.escape(text) + r"(?!\w)"
-        quote = re.sub(pattern, mask, quote, flags=re.IGNORECASE)
-    return quote
 
 
 def _column_problem(column: Column, text: str) -> str:
@@ -130,6 +112,7 @@ def _typed_row(
     typed: dict[str, Any] = {"_row": raw_row.number}
     bad: list[str] = [c for c in table.required_columns if c not in raw.headers]
     shown: dict[str, tuple[str, str]] = {}
+    start = len(problems)
     for column in table.columns:
         if column.name not in raw.headers:
             if not column.is_personal:
@@ -156,26 +139,12 @@ def _typed_row(
         typed[column.name] = parsed.value
         shown[column.name] = (text, parsed.understood)
     if table is contract.INTERVIEWS:
-        _settle_quote(typed, raw_row.cells, shown)
+        settle_personal(
+            display, raw_row.number, raw_row.cells, typed, shown, problems, start,
+            table.personal_columns,
+        )  # fmt: skip
     typed["_bad"] = sorted(set(bad))
     return typed, shown
-
-
-def _settle_quote(typed: dict[str, Any], cells: dict[str, str], shown: dict) -> None:
-    """Anonymise the quote; keep it only with consent; record whether there was one."""
-    quote = typed.get("quote") or ""
-    anonymous = (
-        anonymise(quote, cells.get("name", ""), cells.get("organisation", "")) if quote else ""
-    )
-    consent = bool(typed.get("consent_to_quote"))
-    typed["has_quote"] = bool(quote)
-    typed["quote"] = anonymous if (quote and consent) else None
-    if "quote" in shown:
-        # Without consent the quote is not shown anywhere, not even to its partner.
-        if consent or not quote:
-            shown["quote"] = (anonymous, anonymous)
-        else:
-            shown["quote"] = ("(not shown: no consent to quote)", "not used")
 
 
 def _header_problems(raw: RawTable, table: Table, display: str) -> list[Problem]:
