@@ -77,7 +77,9 @@ def test_the_html_carries_the_emblem_statement_and_disclaimer_on_the_cover_and_i
 def test_the_draft_shows_the_authors_notes_and_says_it_is_a_draft(measured):
     text = " ".join(folded(p.text) for p in measured)
     assert "AUTHORS: REFINE" in text.upper()
-    assert "Draft. Version draft " in folded(measured[0].text)
+    assert "Draft for the consortium's review, not for circulation (draft " in folded(
+        measured[0].text
+    ).replace("\u2019", "'")
 
 
 def test_the_draft_running_head_names_the_draft(sample):
