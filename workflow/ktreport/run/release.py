@@ -14,8 +14,9 @@ from ktreport.chapters.notes import open_notes
 from ktreport.core import git
 from ktreport.core.errors import KtreportError
 
-# Snakemake's --config: the chapters step and the version parameter read it.
-CONFIG_OVERRIDE = ("--config", "release=true")
+# Snakemake's --config: the chapters step and the version parameter read it ("True":
+# Snakemake reads only True and False as booleans on its command line).
+CONFIG_OVERRIDE = ("--config", "release=True")
 
 
 class ReleaseProblem(KtreportError):
