@@ -11,7 +11,7 @@ CORES ?= all
 # Pinned with the lock file; only used to create the environment.
 UV_VERSION := 0.13.9
 
-.PHONY: report env chromium validate test test-fast lint format diff bench same-outputs cluster-test clean lock help
+.PHONY: report release env chromium validate test test-fast lint format diff bench same-outputs cluster-test clean lock help
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ validate: $(STAMP) ## Check the partner files in data/raw/ and list every proble
 
 report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/
 	@$(BIN)/ktreport build --cores $(CORES)
+
+release: $(STAMP) chromium ## Build the release at a tag (clean tree, no open authors' note)
+	@$(BIN)/ktreport build --release --cores $(CORES)
 
 test: $(STAMP) chromium lint ## Run the whole test suite (lint, unit tests, end-to-end build)
 	$(BIN)/pytest -q -m "not cluster"

@@ -281,11 +281,16 @@ def test_title_page_shows_version_date_fingerprint_and_sample_notice(built):
         "Deliverable D2.1",
         "Version v1.0-test",
         "Date 2 May 2024",
-        "Data fingerprint 0123456789ab",
         "University of Bologna (coordinator)",
         "Sample data.",
+        "Co-funded by the European Union",
     ):
         assert expected in shown
+    # The data fingerprint is an engineering fact: on the imprint, not on the cover.
+    assert "fingerprint" not in shown.lower()
+    imprint = re.search(r'<section class="imprint".*?</section>', built["html"], re.S)
+    assert "Data fingerprint" in visible_text(imprint.group(0))
+    assert "0123456789ab" in visible_text(imprint.group(0))
 
 
 def test_without_sample_data_there_is_no_sample_notice(tmp_path):
@@ -422,7 +427,8 @@ def test_every_page_but_the_first_has_running_header_and_page_x_of_y(pages):
     assert "Page" not in pages[0]
     for number, page in enumerate(pages[1:], start=2):
         assert f"Page {number} of {total}" in page
-        assert "Version v1.0-test" in page
+        # A draft (the context has no release flag): the running head says so.
+        assert "DRAFT · v1.0-test" in page
         assert "Knowledge Transfer Skills Investigation Report" in page
 
 

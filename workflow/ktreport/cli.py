@@ -343,6 +343,7 @@ def build(
     wait: bool = typer.Option(
         False, "--wait", help="If another build is running here, wait for it to finish."
     ),
+    release: bool = typer.Option(False, "--release", help="Build the release (clean, at a tag)."),
 ) -> None:
     """Build the report: check config and data, run the pipeline, say where the report is."""
     from ktreport.run import build as building
@@ -359,7 +360,9 @@ def build(
         with building.BuildLock(root, wait=wait):
             _validate_before_building()
             _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
-            outcome = building.build_report(root, cores=cores, dry_run=dry_run, progress=_say)
+            outcome = building.build_report(
+                root, cores=cores, dry_run=dry_run, progress=_say, release=release
+            )
     if not outcome.ok:
         _say(f"Error: {outcome.message}")
         _say("The report was not built; the previous report in report/output/ is unchanged.")

@@ -2,13 +2,17 @@
 # chapters -> one self-contained HTML file (pandoc, or Quarto where installed) and an A4 PDF
 # (WeasyPrint, from the print variant of the same HTML).
 from ktreport.catalog import chapter_output_name, chapter_templates, report_layout
-from ktreport.core.git import describe
+from ktreport.core.git import readable_version
 
 CHAPTER_TEMPLATES = chapter_templates(CHAPTER_TEMPLATES_DIR)
 CHAPTERS = [CHAPTERS_DIR / chapter_output_name(t) for t in CHAPTER_TEMPLATES]
 REPORT_LAYOUT = report_layout(REPORT_DIR)
-# The version (git describe) is a parameter, so a new commit re-renders the title page.
-REPORT_VERSION = describe(Path.cwd(), str(config["report"]["version"]))
+# The version (a release's tag, or "draft of v0.3 + 4 commits (abc1234)") is a parameter,
+# so a new commit or a release (--config release=true, set by ktreport build --release)
+# re-renders the title page.
+REPORT_VERSION = readable_version(
+    Path.cwd(), str(config["report"]["version"]), bool(config["release"])
+)
 
 
 rule write_chapters:
@@ -34,6 +38,7 @@ rule write_chapters:
         renderer=config["renderer"],
         raw_dir=RAW,
         version=REPORT_VERSION,
+        release=config["release"],
     script:
         "../scripts/write_chapters.py"
 

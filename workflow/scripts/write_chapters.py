@@ -15,6 +15,7 @@ def main(smk) -> int:
         "report": dict(smk.params.report),
         "sample_data": bool(smk.params.sample_data),
         "renderer": smk.params.renderer,
+        "release": bool(smk.params.release),
     }
 
     def body() -> str:

@@ -122,9 +122,15 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
 def build_information(build: Mapping[str, Any]) -> str:
     """The "Build information" annex block: version, commit, data fingerprint, raw files
     and tool versions, as Markdown (tables with captions ``tbl-build-files``/``-tools``)."""
+    # A release names its tag only (no commit hash anywhere); a draft names its commit.
+    source = (
+        f"- Released as the tag {md(build.get('version', ''))} of the repository"
+        if build.get("release")
+        else f"- Commit: {md(build.get('commit') or 'not a git checkout')}"
+    )
     lines = [
         f"- Version: {md(build.get('version', ''))}",
-        f"- Commit: {md(build.get('commit') or 'not a git checkout')}",
+        source,
         f"- Date of the commit: {md(build.get('date', ''))}",
         f"- Data fingerprint (SHA-256 over all raw files): {md(build.get('data_fingerprint', ''))}",
         "",

@@ -32,6 +32,7 @@ __all__ = [
     "plural",
     "pct",
     "pp",
+    "sentence_number",
     "source_span",
 ]
 
@@ -74,6 +75,61 @@ def pp(value: Any, digits: int = 0, sign: bool = True) -> str:
     if is_missing(plain):
         return MISSING
     return source_span(value, style.pp(plain, digits, sign))
+
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int) -> str:
+    """0 … 999 in words, British style: 17 → "seventeen", 142 → "one hundred and forty-two"."""
+    if not 0 <= n <= 999:
+        raise ValueError(f"{n} is outside 0 … 999")
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
+    hundreds, rest = divmod(n, 100)
+    return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+
+
+def sentence_number(value: Any) -> str:
+    """A count that opens a sentence, spelled out and capitalised (house style: a sentence
+    never opens with a numeral): 17 → "Seventeen", 0 → "No"; its source span is kept.
+    Above 999 the words would be clumsy: the template must rephrase (an error says so)."""
+    plain = value_of(value)
+    if not _is_number(plain) or is_missing(plain) or plain != int(plain):
+        raise jinja2.UndefinedError(f"sentence_number needs a whole count, not {plain!r}")
+    count = int(plain)
+    if count > 999:
+        raise jinja2.UndefinedError(
+            f"{count} is too large to spell out at the start of a sentence: rephrase it "
+            'so that the sentence opens with a word ("In all, … ")'
+        )
+    text = "No" if count == 0 else number_words(count).capitalize()
+    return source_span(value, text)
 
 
 def n_of(n: Any, total: Any) -> str:
@@ -134,6 +190,7 @@ FILTERS: dict[str, Callable] = {
     "pp": pp,
     "num": num,
     "n_of": n_of,
+    "sentence_number": sentence_number,
     "plural": plural,
     "join_list": join_list,
     "md": md,

@@ -17,6 +17,7 @@ from ktreport.catalog import CHAPTER_SUFFIX, chapter_output_name, chapter_templa
 from ktreport.chapters.blocks import build_information
 from ktreport.chapters.environment import environment
 from ktreport.chapters.keyfigures import NamedMapping
+from ktreport.chapters.notes import open_notes
 from ktreport.core.errors import KtreportError
 
 
@@ -111,6 +112,10 @@ def write_chapters(
     templates = chapter_templates(chapters_dir)
     if not templates:
         raise TemplateProblem(f"{shown_dir}: no chapter templates (*{CHAPTER_SUFFIX}) found")
+    if context.get("config", {}).get("release"):
+        notes = open_notes(chapters_dir, shown_dir)
+        if notes:  # ktreport build --release says so first; this holds for snakemake too
+            raise TemplateProblem("a release shows no authors' note; open:\n" + "\n".join(notes))
     env = environment(chapters_dir, skills=context.get("skills"), figures=context.get("figures"))
     full_context = dict(context)
     full_context["kf"] = NamedMapping("kf", context.get("kf", {}))

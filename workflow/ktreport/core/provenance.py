@@ -34,6 +34,39 @@ def version(root: Path, fallback: str = "0.1") -> str:
     return git.describe(root, fallback)
 
 
+def report_version(root: Path, fallback: str = "0.1", release: bool = False) -> str:
+    """The version shown to readers: the tag of a release, ``draft of v0.3 + 4 commits
+    (abc1234)`` for a draft (``git.readable_version``)."""
+    return git.readable_version(root, fallback, release)
+
+
+_TAG_FORMAT = "%09".join(
+    ("%(refname:short)", "%(creatordate:short)", "%(objecttype)", "%(taggername)", "%(subject)")
+)
+
+
+def release_tags(root: Path) -> list[dict[str, str]]:
+    """The release tags (``v*``), oldest first: version, date (YYYY-MM-DD), author (the
+    tagger of an annotated tag) and change (its message; "Release" for a lightweight tag,
+    whose message would be a commit's)."""
+    listed = git.output(
+        Path(root), "tag", "--list", "v*", "--sort=creatordate", f"--format={_TAG_FORMAT}"
+    )
+    tags = []
+    for line in (listed or "").splitlines():
+        name, date, kind, tagger, subject = (line.split("\t") + [""] * 5)[:5]
+        annotated = kind == "tag"
+        tags.append(
+            {
+                "version": name,
+                "date": date,
+                "author": tagger if annotated else "",
+                "change": subject if annotated and subject else "Release",
+            }
+        )
+    return tags
+
+
 def commit(root: Path) -> str | None:
     return git.output(Path(root), "rev-parse", "HEAD")
 
@@ -177,17 +210,23 @@ def build_info(
 ) -> dict[str, Any]:
     """Everything the title page, the PDF metadata and the build annex say about a version.
 
-    Keys: version, commit, date (ISO date of the last commit), datetime (ISO, UTC),
-    source_date_epoch, data_fingerprint, raw_files, tools. No absolute path of the build
-    machine appears in it.
+    Keys: version (as readers see it, ``report_version``), describe (``git describe``),
+    release (``config["release"]``), commit, release_tags, date (ISO date of the last
+    commit), datetime (ISO, UTC), source_date_epoch, data_fingerprint, raw_files, tools.
+    No absolute path of the build machine appears in it.
     """
     root = Path(root)
     report = dict((config or {}).get("report", {}))
+    release = bool((config or {}).get("release", False))
+    fallback = str(report.get("version", "0.1"))
     epoch = source_date_epoch(root, raw_dir)
     when = build_date(epoch)
     return {
-        "version": version(root, str(report.get("version", "0.1"))),
+        "version": report_version(root, fallback, release),
+        "describe": version(root, fallback),
+        "release": release,
         "commit": commit(root),
+        "release_tags": release_tags(root),
         "date": when.date().isoformat(),
         "date_long": f"{when.day} {when:%B %Y}",
         "datetime": when.isoformat().replace("+00:00", "Z"),

@@ -44,6 +44,8 @@ HEATMAP_AXES = {
         "autorange": "reversed",
         "showline": False,
         "ticks": "",
+        # The row labels keep clear of the cells.
+        "ticklabelstandoff": 8,
         "tickfont": {"size": 11},
         "showgrid": False,
     },
@@ -60,6 +62,51 @@ def group_columns(by_group: pd.DataFrame, n: int) -> tuple[list[str], list[str],
     return present, columns, sizes
 
 
+# Cell text: black or white, whichever contrasts more with the cell's fill (WCAG 2 relative
+# luminance). Either reaches at least 4.58:1 on any fill, above the 4.5:1 of WCAG AA.
+DARK_TEXT, LIGHT_TEXT = "#000000", "#FFFFFF"
+MIN_CONTRAST = 4.5
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` or ``rgb(r, g, b)`` → (r, g, b)."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    r, g, b = (int(float(part)) for part in colour[colour.index("(") + 1 : -1].split(","))
+    return r, g, b
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0 black … 1 white)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """The cell text colour for ``fill``: black or white, the one of higher contrast."""
+    return max((DARK_TEXT, LIGHT_TEXT), key=lambda text: contrast_ratio(fill, text))
+
+
+def cell_fill(value: float, zmax: float, zmin: float = 0.0) -> str:
+    """The colour plotly paints a cell of ``value`` with the sequential scale."""
+    from plotly.colors import sample_colorscale
+
+    position = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
+    return sample_colorscale(SEQUENTIAL, [position])[0]
+
+
 def share_heatmap(
     z: list[list[float]],
     counts: list[list[int]],
@@ -68,9 +115,15 @@ def share_heatmap(
     sizes: list[int],
     who: str,
 ) -> go.Figure:
-    """Rows × columns of shares, each cell printed as a percentage, n under each column."""
+    """Rows × columns of shares, each cell printed as a percentage, n under each column.
+
+    The percentages are annotations, one per cell, each in the text colour that contrasts
+    most with its cell (``text_colour``): a heatmap trace has one text colour for all cells.
+    """
     x_labels = [f"{wrap(c)}<br>(n = {s})" for c, s in zip(columns, sizes, strict=True)]
-    return go.Figure(
+    # The scale ends at the next 10 % above the largest share: pale cells stay readable.
+    zmax = max(0.1, math.ceil(max((v for row in z for v in row), default=0) * 10) / 10)
+    fig = go.Figure(
         go.Heatmap(
             z=z,
             x=x_labels,
@@ -78,19 +131,25 @@ def share_heatmap(
             customdata=counts,
             colorscale=SEQUENTIAL,
             zmin=0,
-            # The scale ends at the next 10 % above the largest share: pale cells stay readable.
-            zmax=max(0.1, math.ceil(max((v for row in z for v in row), default=0) * 10) / 10),
+            zmax=zmax,
             xgap=2,
             ygap=2,
-            text=[[style.pct(v) for v in row] for row in z],  # the report's style: "28 %"
-            texttemplate="%{text}",
-            textfont={"size": 10},
             # No colour bar: every cell prints its value, and WeasyPrint cannot draw the
             # bar's SVG gradient.
             showscale=False,
             hovertemplate="%{y}<br>%{x}: %{customdata} " + who + " (%{z:.1%})<extra></extra>",
         )
     )
+    for row, values in zip(rows, z, strict=True):
+        for column, value in zip(x_labels, values, strict=True):
+            fig.add_annotation(
+                x=column,
+                y=row,
+                text=style.pct(value),  # the report's style: "28 %"
+                showarrow=False,
+                font={"size": 10, "color": text_colour(cell_fill(value, zmax))},
+            )
+    return fig
 
 
 def group_heatmap(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:

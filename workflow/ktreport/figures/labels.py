@@ -88,17 +88,39 @@ def _pixels(
     }
 
 
+LINE_BERTH = 3.0  # pixels either side of a dashed reference line kept free of labels
+
+
+def reference_line_boxes(
+    x_range: tuple[float, float], y_range: tuple[float, float], lines: tuple[float, float]
+) -> list[Box]:
+    """The vertical (mean supply) and horizontal (mean demand) lines as thin boxes."""
+    x = (lines[0] - x_range[0]) / (x_range[1] - x_range[0]) * PLOT_W
+    y = (lines[1] - y_range[0]) / (y_range[1] - y_range[0]) * PLOT_H
+    return [
+        (x - LINE_BERTH, x + LINE_BERTH, 0.0, PLOT_H),
+        (0.0, PLOT_W, y - LINE_BERTH, y + LINE_BERTH),
+    ]
+
+
 def _find_place(
-    x: float, y: float, size: tuple[float, float], obstacles: list[Box], offsets
+    x: float,
+    y: float,
+    size: tuple[float, float],
+    obstacles: list[Box],
+    offsets,
+    clear_of: Sequence[Box] = (),
 ) -> tuple[int, int, Box] | None:
-    """The first offset whose label box fits inside the plot, clear of ``obstacles``."""
+    """The first offset whose label box fits inside the plot, clear of ``obstacles`` (box
+    and leader line) and of ``clear_of`` (the box only: the reference lines, which a leader
+    line may cross)."""
     width, height = size
     for dx, dy in offsets:
         tail_x, tail_y = x + dx, y + dy
         left = tail_x if dx > 0 else (tail_x - width if dx < 0 else tail_x - width / 2)
         box = (left, left + width, tail_y - height / 2, tail_y + height / 2)
         inside = box[0] >= 0 and box[1] <= PLOT_W and box[2] >= 0 and box[3] <= PLOT_H
-        if not inside or any(_overlaps(box, other) for other in obstacles):
+        if not inside or any(_overlaps(box, other) for other in (*obstacles, *clear_of)):
             continue
         if any(_segment_hits(x, y, tail_x, tail_y, other) for other in obstacles):
             continue
@@ -112,6 +134,7 @@ def place_labels(
     y_range: tuple[float, float],
     numbers: Mapping[str, int],
     named: Sequence[str],
+    lines: tuple[float, float] | None = None,
 ) -> list[Label]:
     """Labels of the quadrant's points: (skills, dx, dy, text).
 
@@ -120,8 +143,10 @@ def place_labels(
     Each label takes the nearest offset that keeps it inside the plot and clear of other
     labels, other points and the corner notes; a named skill with no such place stays
     unlabelled (its hover text remains), a number falls back to the nearest place.
+    ``lines`` (the mean supply and demand): no label sits on these dashed lines.
     """
     pixels = _pixels(supply, x_range, y_range)
+    line_boxes = reference_line_boxes(x_range, y_range, lines) if lines else []
     labels = dict(zip(supply["skill_id"], supply["label"], strict=True))
     together: dict[tuple[float, float], list[str]] = {}
     for sid in pixels:
@@ -154,7 +179,7 @@ def place_labels(
         ]
         # Names stay close to their point; a long leader line would point at the wrong one.
         offsets = OFFSETS if numbered else OFFSETS[:4]
-        choice = _find_place(x, y, (width, height), obstacles, offsets)
+        choice = _find_place(x, y, (width, height), obstacles, offsets, line_boxes)
         if choice is None and numbered:
             dx, dy = OFFSETS[0]
             choice = (dx, dy, (x + dx, x + dx + width, y - height / 2, y + height / 2))

@@ -52,7 +52,8 @@ def supply_demand(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]
     numbers = {sid: i + 1 for i, sid in enumerate(gap_rows["skill_id"].head(KEY_MAX))}
     others = supply[~supply["skill_id"].isin(set(gap_rows["skill_id"]))]
     named = list(ranked(others[others["n_demand"] > 0], "share_demand")["skill_id"].head(4))
-    _point_labels(fig, supply, place_labels(supply, x_range, y_range, numbers, named))
+    placed = place_labels(supply, x_range, y_range, numbers, named, (x_line, y_line))
+    _point_labels(fig, supply, placed)
     _gap_key(fig, supply, numbers, len(gap_rows))
     _points(fig, supply, n_cases, n_interviews)
     layout(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ktreport.catalog import CHAPTER_SUFFIX
+from ktreport.chapters.frontmatter import front_matter
 from ktreport.chapters.layout import TABLE_LINE
 from ktreport.chapters.markdown import escape
 from ktreport.core import provenance
@@ -62,7 +63,20 @@ def document_metadata(context: Mapping[str, Any], variant: str) -> dict[str, Any
         for key, value in meta.items()
     }
     escaped["sample-data"] = bool(config.get("sample_data", False))
+    # The cover, imprint and footer (funding, people, history, draft): chapters.frontmatter.
+    escaped.update(_escape_all(front_matter(config, build)))
     return escaped
+
+
+def _escape_all(value: Any) -> Any:
+    """Every string inside ``value`` Markdown-escaped (booleans stay template conditions)."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, Mapping):
+        return {key: _escape_all(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escape_all(item) for item in value]
+    return value
 
 
 def pandoc_html(

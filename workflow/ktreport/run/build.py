@@ -29,6 +29,8 @@ from ktreport.catalog import (
 from ktreport.core.errors import KtreportError
 from ktreport.run import snakemake
 from ktreport.run.failures import explain_failure
+from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
+from ktreport.run.release import check_release as release_check
 
 Progress = Callable[[str], None]
 _RULE_START = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):\s*$")
@@ -242,11 +244,15 @@ def build_report(
     cores: int | str = "all",
     dry_run: bool = False,
     progress: Progress = _quiet,
+    release: bool = False,
 ) -> BuildOutcome:
     """Run the workflow in ``root`` (the caller holds ``BuildLock`` and has validated the
     data). Snakemake's whole output goes to ``logs/ktreport-build.log``; ``progress``
-    receives the lines worth showing."""
+    receives the lines worth showing. ``release``: the release at a tag (``run.release``:
+    ``ReleaseProblem`` when it cannot be built), else a draft."""
     root = Path(root)
+    if release:
+        progress(f"Building the release {release_check(root)}.")
     state = snakemake.lock_state(root)
     if state == "held":
         raise BuildProblem(
@@ -259,6 +265,8 @@ def build_report(
     command = snakemake.command("--cores", str(cores), "--rerun-incomplete")
     if dry_run:
         command.append("--dry-run")
+    if release:
+        command += RELEASE_CONFIG
     if publish_pending(root):
         command += ["--forcerun", GUARD_RULE]
     log = root / BUILD_LOG
