@@ -6,7 +6,7 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from ktreport.catalog import *  # noqa: F403 (the catalog is the workflow's vocabulary)
-from ktreport.catalog import discover_partner_files, library_files
+from ktreport.catalog import discover_partner_files, library_files, odd_partner_entries
 
 validate(config, schema="../schemas/config.schema.yaml")
 
