@@ -628,3 +628,13 @@ def test_a_named_pipe_is_not_opened_by_the_csv_reader(tmp_path):
         "partners.csv: the file is not read: it is not a regular file — "
         "put a real file in its place"
     ]
+
+
+def test_the_preview_shows_invisible_characters_as_their_codes(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    row = CS_ROW.replace("UNIBO-C01", "UNIBO-C01\u202e")
+    path.write_text(f"{CS_HEADER}\n{row}\n", encoding="utf-8")
+    part = check_partner_file([path], "case_studies", "UNIBO", TAXONOMY, tmp_path)
+    [(_, shown)] = part.report.preview
+    assert shown["case_id"] == ("UNIBO-C01<U+202E>", "UNIBO-C01")
+    assert part.rows[0]["case_id"] == "UNIBO-C01"

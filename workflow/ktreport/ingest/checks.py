@@ -171,7 +171,7 @@ def _typed_row(
         if column.is_personal:
             continue
         typed[column.name] = parsed.value
-        shown[column.name] = (text, parsed.understood)
+        shown[column.name] = (visible(text), parsed.understood)
     if table is contract.INTERVIEWS:
         _settle_quote(typed, raw_row.cells, shown)
     typed["_bad"] = sorted(set(bad))

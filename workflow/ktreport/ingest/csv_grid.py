@@ -218,26 +218,20 @@ def _parse(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], int,
     """Records of ``text``; the offset where the last one starts; whether the text was read to
     its end (not stopped at ``limit``)."""
     csv.field_size_limit(MAX_FILE_BYTES + 1)
-    consumed = 0
-
-    def lines():
-        nonlocal consumed
-        for line in io.StringIO(text, newline=""):
-            consumed += len(line)
-            yield line
-
-    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
-    last_start = 0
-    while len(rows) < limit:
-        before = consumed  # the reader pulls lines only as a record needs them
-        try:
-            row = next(reader)
-        except StopIteration:
-            return rows, last_start, True
+    if limit <= 0:
+        return rows, 0, False
+    # The reader takes a line from the stream only as a record needs it: the stream's
+    # position before a record is where that record starts.
+    tell, before, last_start = stream.tell, 0, 0
+    for row in reader:
         rows.append(row)
-        last_start = before
-    return rows, last_start, False
+        last_start, before = before, tell()
+        if len(rows) >= limit:
+            return rows, last_start, before >= len(text)
+    return rows, last_start, True
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
