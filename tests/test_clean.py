@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -320,3 +321,23 @@ def test_the_ingest_rules_stop_on_errors_and_print_them_all(tmp_path):
     )
     assert "Traceback" not in (tmp_path / "logs" / "combine_tables.log").read_text()
     assert not (tmp_path / "data" / "processed" / "interviews.csv").exists()
+
+
+def test_a_link_a_folder_or_a_pipe_among_the_partner_files_stops_the_built_rules(tmp_path):
+    raw = small_project(tmp_path)
+    assert snakemake(tmp_path, "data/processed/interviews.csv").returncode == 0
+    # Up to date, then odd entries appear: only the params of combine_tables change.
+    (raw / "interviews" / "UH.csv").symlink_to(raw / "interviews" / "UNIBO.csv")
+    (raw / "ratings" / "UJ.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (raw / "case_studies" / "UH.csv").mkdir()
+    os.mkfifo(raw / "case_studies" / "UJ.csv")
+    run = snakemake(tmp_path, "data/processed/interviews.csv")
+    assert run.returncode != 0
+    for line in (
+        "data/raw/case_studies/UH.csv: this is a folder, not a partner file",
+        "data/raw/case_studies/UJ.csv: this is a named pipe (FIFO), not a partner file",
+        "data/raw/interviews/UH.csv: this is a link, not a file",
+        "data/raw/ratings/UJ.xlsx: this is a link, not a file",
+    ):
+        assert line in run.stderr, run.stderr
+    assert "Traceback" not in (tmp_path / "logs" / "combine_tables.log").read_text()

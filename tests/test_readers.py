@@ -255,3 +255,80 @@ def test_a_workbook_whose_visible_sheet_is_blank_is_empty(tmp_path):
     workbook.save(tmp_path / "UNIBO.xlsx")
     table = read_cases(tmp_path / "UNIBO.xlsx")
     assert [p.message for p in table.problems] == ["the file is empty"]
+
+
+# ----------------------------------------------------------------------------- quotes left open
+
+
+# A row without quotes: a '"' typed in it is the only one around.
+PLAIN_ROW = ROW.replace('"negotiation; licensing"', "negotiation; licensing")
+
+
+def _open_quote_problems(table):
+    return [
+        (p.row, p.column, p.message) for p in table.problems if '" opens this cell' in p.message
+    ]
+
+
+def test_a_quote_left_open_is_reported_where_it_opens_and_the_rows_below_are_still_read(
+    tmp_path,
+):
+    rows = [PLAIN_ROW.replace("C01", f"C0{i}") for i in range(1, 5)]
+    rows[1] = rows[1].replace("PraxisAuril", '"PraxisAuril, London')  # column C, mid-row
+    path = tmp_path / "UNIBO.csv"
+    path.write_bytes("\r\n".join([HEADER, *rows, ""]).encode())
+    table = read_cases(path)
+    [(row, column, message)] = _open_quote_problems(table)
+    assert (row, column) == (3, "provider")
+    assert "the 2 lines below it would all be read into this cell" in message
+    assert [r.cells["case_id"] for r in table.rows] == [
+        "UNIBO-C01",
+        "UNIBO-C02",
+        "UNIBO-C03",
+        "UNIBO-C04",
+    ]
+    assert table.rows[1].cells["provider"].startswith("PraxisAuril, London")
+    assert table.rows[3].cells["url"] == "https://example.org"
+
+
+def test_a_quote_left_open_on_the_last_line_is_reported_too(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    path.write_text(f'{HEADER}\n{ROW}"Unfinished note', encoding="utf-8")
+    table = read_cases(path)
+    [(row, column, message)] = _open_quote_problems(table)
+    assert (row, column) == (2, "notes")
+    assert "never closed: the cell runs to the end of the file" in message
+    assert table.rows[0].cells["notes"] == "Unfinished note"
+
+
+def test_a_quote_closed_only_rows_below_is_reported_where_it_opens(tmp_path):
+    # The '"' of row 4 closes the one of row 2: rows 3 and 4 are read into row 2's notes.
+    rows = [
+        PLAIN_ROW.replace("C01", f"C0{i}") + ('"open' if i in (2, 4) else "") for i in range(1, 6)
+    ]
+    path = tmp_path / "UNIBO.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    table = read_cases(path)
+    [(row, column, message)] = _open_quote_problems(table)
+    assert (row, column) == (3, "notes")
+    assert "2 lines that look like rows are read into this cell" in message
+
+
+def test_closed_quotes_over_several_lines_are_no_problem(tmp_path):
+    notes = '"First line, with a comma\nsecond line with ""quoted"" words\nthird"'
+    semicolon = HEADER.replace(",", ";") + "\n" + ROW.replace(",", ";") + notes + "\n"
+    for name, text in (("comma.csv", f"{HEADER}\n{ROW}{notes}\n"), ("semi.csv", semicolon)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        table = read_cases(path)
+        assert _open_quote_problems(table) == []
+        assert table.rows[0].cells["notes"].endswith('""quoted"" words\nthird'.replace('""', '"'))
+
+
+def test_a_quote_inside_a_cell_is_a_character_not_an_opening(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    path.write_text(f'{HEADER}\n{ROW}the "best" course\n{ROW}\n', encoding="utf-8")
+    table = read_cases(path)
+    assert _open_quote_problems(table) == []
+    assert table.rows[0].cells["notes"] == 'the "best" course'
+    assert len(table.rows) == 2

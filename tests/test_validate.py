@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,14 @@ CS_HEADER = ",".join(CASE_STUDIES.column_names)
 CS_ROW = (
     "UNIBO-C01,Fundamentals,PraxisAuril,kt_association,UK,in person,21,kt_professionals,"
     'yes,"negotiation; licensing",no,https://example.org,'
+)
+INTERVIEW_HEADER = (
+    "interview_id,respondent_group,country,interview_date,years_experience,gender,"
+    "skills_possessed,skills_required,skills_desirable,preferred_formats,quote,consent_to_quote"
+)
+INTERVIEW_ROW = (
+    "UNIBO-I01,hei_kt_professional,IT,2023-03-31,8,female,communication,"
+    '"negotiation; conflict resolution",alliance building,"workshops; mentoring",,no'
 )
 
 
@@ -57,10 +66,114 @@ def project(tmp_path: Path, files: dict[str, str]) -> Path:
         ("nan", None),
         ("inf", None),
         ("", None),
+        ("1 500", 1500.0),
+        ("1'500", 1500.0),
+        ("1,500,000", 1500000.0),
+        ("1.500.000", 1500000.0),
+        ("1,234,567.89", 1234567.89),
+        ("0,500", 0.5),
+        ("1234,567", 1234.567),
+        ("1.125", 1.125),  # how a workbook's number cell 1.125 reaches the parser
+        ("1 5", None),  # not groups of three: no number, rather than 15
+        ("1,5,0", None),
+        ("1,500", None),  # ambiguous: never 1.5 (nor a guessed 1500)
     ],
 )
 def test_numbers_accept_decimal_commas_and_thousands_separators(text, number):
     assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "readings"),
+    [
+        ("1,500", False, ("1500", "1.5")),
+        ("-1,500", False, ("-1500", "-1.5")),
+        ("12,000", True, ("12000", "12")),
+        ("1.500", True, ("1500", "1,5")),
+        ("1,125", False, ("1125", "1.1250")),  # "1.125" is itself ambiguous in some files
+    ],
+)
+def test_a_thousands_separator_that_could_be_a_decimal_mark_is_refused(
+    text, decimal_comma, readings
+):
+    parsed = parse_cell(
+        CASE_STUDIES.column("duration_hours"), text, TAXONOMY, decimal_comma=decimal_comma
+    )
+    [(severity, message, hint)] = parsed.problems
+    assert (severity, parsed.value) == ("error", None)
+    thousands, decimal = readings
+    assert message == (
+        f"'{text}' is ambiguous: {thousands} if '{text.strip('-0123456789')}' separates "
+        f"thousands, {decimal} if it is the decimal mark"
+    )
+    assert hint == f"write {thousands} (without a thousands separator) or {decimal}"
+    # The hint's readings are themselves unambiguous in that file.
+    for reading in readings:
+        again = parse_cell(
+            CASE_STUDIES.column("duration_hours"), reading, TAXONOMY, decimal_comma=decimal_comma
+        )
+        assert again.problems == [] or "greater than" in str(again.problems)
+
+
+def test_a_point_before_three_digits_is_a_decimal_point_unless_the_file_writes_commas():
+    column = CASE_STUDIES.column("duration_hours")
+    assert parse_cell(column, "1.500", TAXONOMY).value == 1.5
+    assert parse_cell(column, "1.500", TAXONOMY, decimal_comma=True).value is None
+    assert parse_cell(column, "1.500,5", TAXONOMY, decimal_comma=True).value == 1500.5
+
+
+@pytest.mark.parametrize(
+    ("text", "plain", "named"),
+    [
+        ("UNIBO-C01\u200b", "UNIBO-C01", "U+200B ZERO WIDTH SPACE"),
+        ("\ufeffUNIBO-C01", "UNIBO-C01", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("UNI\u2060BO-C01", "UNIBO-C01", "U+2060 WORD JOINER"),
+        ("\u202eUNIBO-C01", "UNIBO-C01", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u2066UNIBO-C01\u2069", "UNIBO-C01", "U+2066 LEFT-TO-RIGHT ISOLATE, U+2069"),
+        ("UNIBO\u200e-C01", "UNIBO-C01", "U+200E LEFT-TO-RIGHT MARK"),
+        ("UNIBO-C01\u061c", "UNIBO-C01", "U+061C ARABIC LETTER MARK"),
+    ],
+)
+def test_invisible_characters_are_removed_from_ids_with_a_warning(text, plain, named):
+    parsed = parse_cell(CASE_STUDIES.column("case_id"), text, TAXONOMY)
+    assert parsed.value == plain
+    [(severity, message, _)] = parsed.problems
+    assert severity == "warning"
+    assert named in message
+    assert message.endswith(f"as '{plain}'")
+    assert "<U+" in message and not set(message) & set(text) - set(plain)
+
+
+def test_ids_are_read_in_their_compatibility_form():
+    parsed = parse_cell(INTERVIEWS.column("interview_id"), "ＵＮＩＢＯ－Ｉ０１", TAXONOMY)
+    assert parsed.value == "UNIBO-I01"
+    [(severity, message, _)] = parsed.problems
+    assert severity == "warning" and "look-alike" in message
+    assert parse_cell(INTERVIEWS.column("interview_id"), "UNIBO-I01", TAXONOMY).problems == []
+
+
+def test_an_id_of_invisible_characters_only_is_refused():
+    parsed = parse_cell(CASE_STUDIES.column("case_id"), "\u200b\u200b", TAXONOMY)
+    assert parsed.value is None and parsed.bad
+
+
+def test_a_rating_matches_the_interview_whose_id_holds_a_bidi_control(tmp_path):
+    interview = INTERVIEW_ROW.replace("UNIBO-I01", "UNIBO\u202e-I01", 1)
+    raw = project(
+        tmp_path,
+        {
+            "interviews/UNIBO.csv": f"{INTERVIEW_HEADER}\n{interview}\n",
+            "ratings/UNIBO.csv": "interview_id,skill,importance,proficiency\n"
+            "UNIBO-I01,negotiation,5,3\nUNIBO\u202e-I01,communication,4,2\n",
+        },
+    )
+    result = validate_raw(raw, root=tmp_path)
+    where = [(p.file.split("/")[-2], p.row, p.column, p.severity) for p in result.problems]
+    assert where == [
+        ("interviews", 2, "interview_id", "warning"),
+        ("ratings", 3, "interview_id", "warning"),
+    ]
+    assert result.ok
 
 
 @pytest.mark.parametrize(
@@ -401,3 +514,128 @@ def test_the_command_checks_only_the_paths_it_is_given(tmp_path, monkeypatch):
     assert dirty.exit_code == 1
     assert "data/raw/case_studies/UNIBO.csv:2:country: 'Atlantis'" in dirty.output
     assert dirty.output.endswith("2 files, 2 rows: 1 error, 0 warnings\n")
+
+
+# ----------------------------------------------------------------------------- odd entries
+
+
+def _odd_project(tmp_path: Path) -> Path:
+    """A project whose table folders hold a link, a dangling link, a folder and a pipe."""
+    raw = project(
+        tmp_path, {"case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('UNIBO', 'UJ')}\n"}
+    )
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text(f"{CS_HEADER}\n{CS_ROW.replace('UK', 'Atlantis')}\n", encoding="utf-8")
+    (raw / "case_studies" / "UNIBO.csv").symlink_to(outside)
+    (raw / "case_studies" / "UH.xlsx").symlink_to(tmp_path / "missing.xlsx")
+    (raw / "interviews").mkdir()
+    (raw / "interviews" / "UNIBO.xlsx").mkdir()
+    os.mkfifo(raw / "interviews" / "UJ.csv")
+    (raw / "interviews" / ".cache").mkdir()  # hidden: ignored, as hidden files are
+    return raw
+
+
+def returns(function, *args):
+    """``function(*args)``, failing (not hanging) if it blocks, as reading a named pipe does.
+
+    The call runs in a daemon thread; the timeout only ends a failure, nothing is timed.
+    """
+    import threading
+
+    results = []
+    thread = threading.Thread(target=lambda: results.append(function(*args)), daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert results, "the call blocked (or raised): a named pipe was opened?"
+    return results[0]
+
+
+ODD_LINES = [
+    "data/raw/case_studies/UH.xlsx: this is a link, not a file: partner files are read only "
+    "as real files inside data/raw/ — copy the file itself here, in place of the link",
+    "data/raw/case_studies/UNIBO.csv: this is a link, not a file: partner files are read only "
+    "as real files inside data/raw/ — copy the file itself here, in place of the link",
+    "data/raw/interviews/UJ.csv: this is a named pipe (FIFO), not a partner file: it is not "
+    "read — put the partner's file here instead, or remove this entry",
+    "data/raw/interviews/UNIBO.xlsx: this is a folder, not a partner file: nothing in it is "
+    "read — move the files it holds into the table's folder (one per partner), or remove it",
+]
+
+
+def test_links_folders_and_pipes_named_like_partner_files_are_errors_not_skipped(tmp_path):
+    raw = _odd_project(tmp_path)
+    assert list(discover_partner_files(raw)) == [("case_studies", "UJ")]
+    result = returns(lambda: validate_raw(raw, root=tmp_path))
+    assert [p.line() for p in result.problems] == ODD_LINES
+    assert {p.severity for p in result.problems} == {"error"}
+    # The link's target is not read: its Atlantis would be an error of its own.
+    assert [f.path for f in result.files] == ["data/raw/case_studies/UJ.csv"]
+
+
+def test_a_linked_table_folder_is_an_error(tmp_path):
+    raw = project(tmp_path, {})
+    real = tmp_path / "real_ratings"
+    real.mkdir()
+    (raw / "ratings").symlink_to(real, target_is_directory=True)
+    [problem] = validate_raw(raw, root=tmp_path).problems
+    assert problem.line() == (
+        "data/raw/ratings: this table's folder is a link: no file in it is read — "
+        "put a real folder here, holding the partner files"
+    )
+
+
+def test_the_combining_step_reports_odd_entries_too(tmp_path):
+    from ktreport.ingest.crossfile import combine_parts
+
+    raw = _odd_project(tmp_path)
+    result = returns(combine_parts, [], raw / "partners.csv", raw / "skills_taxonomy.csv", tmp_path)
+    assert [p.line() for p in result.problems] == ODD_LINES
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["data/raw/interviews/UJ.csv", "data/raw/interviews", "data/raw/interviews/UNIBO.xlsx"],
+)
+def test_validate_of_a_pipe_or_a_folder_as_path_never_blocks(tmp_path, path):
+    import subprocess
+    import sys
+
+    _odd_project(tmp_path)
+    # A read of the pipe would wait for a writer for ever; the timeout only ends a failure.
+    run = subprocess.run(
+        [sys.executable, "-m", "ktreport.cli", "validate", path],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    wanted = [line.split(":")[0] for line in ODD_LINES if line.startswith(path)]
+    assert wanted
+    for line in ODD_LINES:
+        assert (line.split(":")[0] in run.stdout) == (line.split(":")[0] in wanted), run.stdout
+
+
+def test_a_named_pipe_is_not_opened_by_the_csv_reader(tmp_path):
+    from ktreport.ingest.readers import read_table
+
+    path = tmp_path / "partners.csv"  # the references are read by the same reader
+    os.mkfifo(path)
+    table = returns(read_table, path, "partners.csv", ("partner_id", "name"), ("partner_id",))
+    assert [p.line() for p in table.problems] == [
+        "partners.csv: the file is not read: it is not a regular file — "
+        "put a real file in its place"
+    ]
+
+
+def test_the_preview_shows_invisible_characters_as_their_codes(tmp_path):
+    path = tmp_path / "UNIBO.csv"
+    row = CS_ROW.replace("UNIBO-C01", "UNIBO-C01\u202e")
+    path.write_text(f"{CS_HEADER}\n{row}\n", encoding="utf-8")
+    part = check_partner_file([path], "case_studies", "UNIBO", TAXONOMY, tmp_path)
+    [(_, shown)] = part.report.preview
+    assert shown["case_id"] == ("UNIBO-C01<U+202E>", "UNIBO-C01")
+    assert part.rows[0]["case_id"] == "UNIBO-C01"

@@ -11,6 +11,8 @@ Paths are relative to the project folder (the Snakemake working directory).
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections import defaultdict
 from pathlib import Path
 
@@ -144,21 +146,48 @@ STAGE_PACKAGES = ("ingest", "aggregate", "figures", "chapters", "render", "guard
 
 
 # ----------------------------------------------------------------------------- helpers
+def _ignored(name: str) -> bool:
+    return name.lower().startswith(IGNORED_PREFIXES)
+
+
+def entry_kind(path: Path) -> str:
+    """What is at ``path``, not following a link: "file", "link", "folder", "pipe", "socket",
+    "device", "missing" or "other"."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "missing"
+    for test, kind in (
+        (stat.S_ISREG, "file"),
+        (stat.S_ISLNK, "link"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+    ):
+        if test(mode):
+            return kind
+    return "other"
+
+
 def is_partner_file(path: Path) -> bool:
-    """A file a partner handed in (not a folder, a hidden file, a note or an Office lock)."""
-    return path.is_file() and not path.name.lower().startswith(IGNORED_PREFIXES)
+    """A file a partner handed in: a regular file (not a link, a folder or a special file),
+    not hidden, not a note named README*, not an Office lock."""
+    return not _ignored(path.name) and entry_kind(path) == "file"
 
 
 def discover_partner_files(raw_dir: Path = RAW) -> dict[tuple[str, str], list[Path]]:
     """(table, partner_id) -> the files of ``raw_dir/<table>/`` with that stem, sorted.
 
     Every file counts (an unreadable type is reported, not skipped), except hidden files,
-    notes named README* and the lock files Office leaves while a workbook is open.
+    notes named README* and the lock files Office leaves while a workbook is open. What is
+    no regular file is not a partner file: ``odd_partner_entries`` lists it, to report it.
     """
     found: dict[tuple[str, str], list[Path]] = defaultdict(list)
     for table in PARTNER_TABLES:
         folder = Path(raw_dir) / table
-        if not folder.is_dir():
+        if entry_kind(folder) != "folder":
             continue
         for path in sorted(folder.iterdir()):
             if is_partner_file(path):
@@ -167,6 +196,28 @@ def discover_partner_files(raw_dir: Path = RAW) -> dict[tuple[str, str], list[Pa
         key: sorted(paths, key=lambda p: (EXTENSION_ORDER.get(p.suffix.lower(), 99), p.name))
         for key, paths in sorted(found.items())
     }
+
+
+def odd_partner_entries(raw_dir: Path = RAW) -> list[tuple[Path, str]]:
+    """(path, kind) of what stands where a partner file (or a table's folder) should be but is
+    no regular file (folder): a link (dangling or not: partner files are real files inside
+    ``data/raw/``), a folder, a named pipe, a socket, a device. Nothing is opened or followed.
+
+    Hidden entries, notes named README* and Office locks are left out, as in discovery.
+    """
+    odd: list[tuple[Path, str]] = []
+    for table in PARTNER_TABLES:
+        folder = Path(raw_dir) / table
+        kind = entry_kind(folder)
+        if kind == "missing":
+            continue
+        if kind != "folder":
+            odd.append((folder, kind))
+            continue
+        for path in sorted(folder.iterdir()):
+            if not _ignored(path.name) and (kind := entry_kind(path)) not in ("file", "missing"):
+                odd.append((path, kind))
+    return odd
 
 
 def chapter_templates(chapters_dir: Path = CHAPTER_TEMPLATES_DIR) -> list[Path]:

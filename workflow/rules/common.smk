@@ -6,7 +6,12 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from ktreport.catalog import *  # noqa: F403 (the catalog is the workflow's vocabulary)
-from ktreport.catalog import discover_partner_files, library_files, raw_files
+from ktreport.catalog import (
+    discover_partner_files,
+    library_files,
+    odd_partner_entries,
+    raw_files,
+)
 from ktreport.core.stamps import refresh_all
 
 validate(config, schema="../schemas/config.schema.yaml")

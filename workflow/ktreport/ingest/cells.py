@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +20,9 @@ from typing import Any
 from ktreport import contract
 from ktreport.contract import Column
 from ktreport.ingest import countries, suggestions
+from ktreport.ingest.lookalikes import INVISIBLE, visible, without_invisible
+from ktreport.ingest.numbers import ambiguous_number, format_number, read_number
+from ktreport.ingest.numbers import parse_number as parse_number  # the tests read it here
 from ktreport.ingest.rawtable import SPREADSHEET_ERRORS
 from ktreport.ingest.spelling import fold
 from ktreport.ingest.taxonomy import Taxonomy
@@ -85,31 +89,7 @@ def _choice_hint(column: Column, text: str) -> str:
 # ----------------------------------------------------------------------------- numbers, dates
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _NUMBER_WITH_UNIT = re.compile(r"^[+-]?\d+([.,]\d+)?\s*[^\d\s.,]+\.?$")
-
-
-def parse_number(text: str) -> float | None:
-    """'21', '2,5', '1 234,5', '1.234,5', '1,234.5' -> float; None if not a number."""
-    compact = re.sub(r"[\s\u00a0\u202f']", "", text)
-    if "," in compact and "." in compact:
-        decimal = "," if compact.rfind(",") > compact.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        compact = compact.replace(thousands, "")
-    compact = compact.replace(",", ".")
-    if not _NUMBER.match(compact):
-        return None
-    number = float(compact)
-    if number != number or number in (float("inf"), float("-inf")):
-        return None
-    return number
-
-
-def format_number(number: float) -> str:
-    """Fixed text for a number: 21 (not 21.0), 2.5, at most 6 decimals, no exponent."""
-    if number == int(number) and abs(number) < 1e15:
-        return str(int(number))
-    return f"{number:.6f}".rstrip("0").rstrip(".")
 
 
 _DATE_PATTERNS = (
@@ -146,6 +126,42 @@ def _parse_text(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
     return Parsed(text, text)
 
 
+def _parse_id(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
+    """An id as it looks: NFKC (compatibility forms such as full-width letters folded) and
+    without invisible characters, each change a warning on the cell where it was typed.
+
+    Removed, not refused: the partner cannot see what is removed, and the id that remains is
+    the one every file and the report show; duplicates and references are then checked on it.
+    """
+    plain = without_invisible(unicodedata.normalize("NFKC", without_invisible(text))).strip()
+    if plain == text:
+        return Parsed(text, text)
+    hidden = sorted(INVISIBLE.intersection(text))
+    if not hidden:
+        return Parsed(
+            plain,
+            plain,
+            [
+                (
+                    "warning",
+                    f"the id '{text}' is written with look-alike characters; "
+                    f"it is read as '{plain}'",
+                    "retype the id with plain letters and digits",
+                )
+            ],
+        )
+    names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden)
+    what = "an invisible character" if len(hidden) == 1 else "invisible characters"
+    message = f"the id '{visible(text)}' holds {what} ({names})"
+    hint = "retype the id in this cell: invisible characters make ids that look alike differ"
+    if not plain:
+        return _not_understood(f"{message} and nothing else", hint)
+    them = "it" if len(hidden) == 1 else "them"
+    return Parsed(
+        plain, plain, [("warning", f"{message}; it is read without {them}, as '{plain}'", hint)]
+    )
+
+
 def _parse_enum(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
     value = _choose(column, text)
     if value is None:
@@ -177,10 +193,14 @@ def _parse_country(column: Column, text: str, taxonomy: Taxonomy | None) -> Pars
     return Parsed(country.alpha_2, country.alpha_2)
 
 
-def _parse_number(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
+def _parse_number(
+    column: Column, text: str, taxonomy: Taxonomy | None, decimal_comma: bool = False
+) -> Parsed:
     """A number or, for the kind "integer", a whole number."""
     kind = column.kind
-    number = parse_number(text)
+    number, ambiguous = read_number(text, decimal_comma)
+    if ambiguous:
+        return _not_understood(*ambiguous_number(text.strip(), decimal_comma))
     if number is None:
         if _NUMBER_WITH_UNIT.match(text):
             hint = "write the number only, without a unit"
@@ -296,7 +316,7 @@ def _list_item(
 
 _PARSERS: dict[str, Callable[[Column, str, Taxonomy | None], Parsed]] = {
     "text": _parse_text,
-    "id": _parse_text,
+    "id": _parse_id,
     "personal": _parse_text,
     "enum": _parse_enum,
     "multi": _parse_list,
@@ -311,8 +331,14 @@ _PARSERS: dict[str, Callable[[Column, str, Taxonomy | None], Parsed]] = {
 }
 
 
-def parse_cell(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
-    """Parse the cell ``text`` of ``column``; a blank cell gives the column's default."""
+def parse_cell(
+    column: Column, text: str, taxonomy: Taxonomy | None, *, decimal_comma: bool = False
+) -> Parsed:
+    """Parse the cell ``text`` of ``column``; a blank cell gives the column's default.
+
+    ``decimal_comma``: the file writes decimal commas (a ';'-separated CSV), so a '.' before
+    three digits may group thousands ("1.500").
+    """
     if not text:
         default = column.default
         if isinstance(default, bool):
@@ -322,6 +348,8 @@ def parse_cell(column: Column, text: str, taxonomy: Taxonomy | None) -> Parsed:
         return _not_understood(
             f"the cell shows the spreadsheet error {text}", "correct the formula or type the value"
         )
+    if column.kind in ("number", "integer"):
+        return _parse_number(column, text, taxonomy, decimal_comma)
     parser = _PARSERS.get(column.kind)
     if parser is None:
         # An unknown kind is a bug in the contract, not in the data.

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ktreport import contract
+from ktreport.catalog import entry_kind, odd_partner_entries
 from ktreport.contract import PARTNER_TABLES, Column, Table
 from ktreport.core.problems import Problem, sort_problems
 from ktreport.ingest.cells import parse_cell
+from ktreport.ingest.lookalikes import visible
 from ktreport.ingest.parts import write_part
 from ktreport.ingest.personal_row import settle_personal
 from ktreport.ingest.readers import RawRow, RawTable, read_table
@@ -62,6 +64,17 @@ def check_partner_file(
                 "keep one file per partner and table",
             )
         )
+    unreadable = _regular_file_problem(path, display)
+    if unreadable is not None:
+        report = FileReport(
+            path=display,
+            table=table_name,
+            partner_id=partner_id,
+            n_rows=0,
+            problems=sort_problems([*problems, unreadable]),
+            preview=[],
+        )
+        return PartnerFile(report=report, rows=[])
     raw = read_table(
         path,
         display,
@@ -119,7 +132,11 @@ def _typed_row(
                 typed[column.name] = parse_cell(column, "", taxonomy).value
             continue
         text = raw_row.cells.get(column.name, "")
-        parsed = parse_cell(column, text, taxonomy)
+        if "\x00" in text:
+            problems.append(_nul_problem(display, raw_row.number, column, text))
+            text = text.replace("\x00", "").strip()
+            bad.append(column.name)
+        parsed = parse_cell(column, text, taxonomy, decimal_comma=raw.delimiter == ";")
         for severity, message, hint in parsed.problems:
             problems.append(
                 Problem(
@@ -129,7 +146,7 @@ def _typed_row(
                     message,
                     hint,
                     severity,
-                    _column_problem(column, text),
+                    _column_problem(column, visible(text)),
                 )
             )
         if parsed.bad:
@@ -137,7 +154,7 @@ def _typed_row(
         if column.is_personal:
             continue
         typed[column.name] = parsed.value
-        shown[column.name] = (text, parsed.understood)
+        shown[column.name] = (visible(text), parsed.understood)
     if table is contract.INTERVIEWS:
         settle_personal(
             display, raw_row.number, raw_row.cells, typed, shown, problems, start,
@@ -145,6 +162,20 @@ def _typed_row(
         )  # fmt: skip
     typed["_bad"] = sorted(set(bad))
     return typed, shown
+
+
+def _nul_problem(display: str, row: int, column: Column, text: str) -> Problem:
+    """A NUL in a cell: reported there, and the cell read without it (not the file refused)."""
+    return Problem(
+        display,
+        row,
+        column.name,
+        "the cell holds a NUL character (an invisible zero byte, left by a damaged file or a "
+        "faulty export)",
+        "retype the text of this cell; copying and pasting it may carry the character along",
+        "error",
+        _column_problem(column, visible(text.replace("\x00", ""))),
+    )
 
 
 def _header_problems(raw: RawTable, table: Table, display: str) -> list[Problem]:
@@ -180,6 +211,60 @@ def _header_problems(raw: RawTable, table: Table, display: str) -> list[Problem]
             )
         )
     return problems
+
+
+# What a link, a folder or a special file is, said to the partner who put it there.
+_ODD_KINDS = {
+    "link": "a link, not a file: partner files are read only as real files inside data/raw/",
+    "folder": "a folder, not a partner file: nothing in it is read",
+    "pipe": "a named pipe (FIFO), not a partner file: it is not read",
+    "socket": "a socket, not a partner file: it is not read",
+    "device": "a device, not a partner file: it is not read",
+    "other": "not a regular file: it is not read",
+}
+_ODD_HINTS = {
+    "link": "copy the file itself here, in place of the link",
+    "folder": "move the files it holds into the table's folder (one per partner), or remove it",
+}
+
+
+def odd_entry_problem(display: str, kind: str, is_table_folder: bool = False) -> Problem:
+    """The error for what stands where a partner file (or a table's folder) should be."""
+    what = _ODD_KINDS.get(kind, _ODD_KINDS["other"])
+    if is_table_folder:
+        return Problem(
+            display,
+            None,
+            None,
+            f"this table's folder is {what.split(',')[0].split(':')[0]}: no file in it is read",
+            "put a real folder here, holding the partner files",
+        )
+    hint = _ODD_HINTS.get(kind, "put the partner's file here instead, or remove this entry")
+    return Problem(display, None, None, f"this is {what}", hint)
+
+
+def odd_entry_problems(raw_dir: Path, root: Path | None = None) -> list[Problem]:
+    """An error for each link, folder or special file where partner files should be."""
+    return [
+        odd_entry_problem(entry_display(path, root), kind, path.name in PARTNER_TABLES)
+        for path, kind in odd_partner_entries(raw_dir)
+    ]
+
+
+def entry_display(path: Path, root: Path | None = None) -> str:
+    """How problems name ``path`` itself: a link by its own name, not by its target's."""
+    folder = display_path(path.parent, root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+def _regular_file_problem(path: Path, display: str) -> Problem | None:
+    """None for a regular file; else the problem, without opening it (a pipe would block)."""
+    kind = entry_kind(path)
+    if kind == "file":
+        return None
+    if kind == "missing":
+        return Problem(display, None, None, "there is no such file")
+    return odd_entry_problem(display, kind)
 
 
 def clean_partner_file(

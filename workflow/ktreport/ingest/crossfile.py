@@ -16,6 +16,7 @@ from pathlib import Path
 from ktreport.catalog import PARTNERS_FILE
 from ktreport.contract import PARTNER_TABLES
 from ktreport.core.problems import Problem, sort_problems
+from ktreport.ingest.checks import odd_entry_problems
 from ktreport.ingest.parts import read_part
 from ktreport.ingest.references import References, load_references
 from ktreport.ingest.results import PartnerFile, ValidationResult
@@ -136,7 +137,17 @@ def combine_parts(
     partners_path: Path,
     taxonomy_path: Path,
     root: Path | None = None,
+    raw_dir: Path | None = None,
 ) -> ValidationResult:
-    """Every part -> the cross-file checks and the tidy tables: the combining pipeline step."""
+    """Every part -> the cross-file checks and the tidy tables: the combining pipeline step.
+
+    The links, folders and special files of ``raw_dir`` (by default the folder of
+    ``partners_path``) where partner files should be are errors here too: the per-file
+    steps never see them, as discovery leaves them out.
+    """
     references = load_references(partners_path, taxonomy_path, root)
-    return combine([read_part(Path(p)) for p in part_paths], references)
+    result = combine([read_part(Path(p)) for p in part_paths], references)
+    odd = odd_entry_problems(Path(partners_path).parent if raw_dir is None else raw_dir, root)
+    if odd:
+        result.problems = sort_problems(result.problems + odd)
+    return result

@@ -15,11 +15,17 @@ from ktreport.catalog import (
     PARTNERS_FILE,
     TAXONOMY_FILE,
     discover_partner_files,
+    entry_kind,
     is_partner_file,
 )
 from ktreport.contract import PARTNER_TABLES
 from ktreport.core.problems import Problem, sort_problems
-from ktreport.ingest.checks import check_partner_file
+from ktreport.ingest.checks import (
+    check_partner_file,
+    entry_display,
+    odd_entry_problem,
+    odd_entry_problems,
+)
 from ktreport.ingest.crossfile import combine
 from ktreport.ingest.references import load_references
 from ktreport.ingest.results import ValidationResult, display_path
@@ -53,53 +59,65 @@ def validate_raw(
     references = load_references(raw_dir / PARTNERS_FILE, raw_dir / TAXONOMY_FILE, root)
     taxonomy = references.taxonomy if references.taxonomy_usable else None
     files = discover_partner_files(raw_dir)
+    # Links, folders and special files where partner files should be: errors, never read.
+    problems: list[Problem] = odd_entry_problems(raw_dir, root)
     selected: set[str] | None = None
-    problems: list[Problem] = []
     if paths is not None:
         selected = set()
-        for path in paths:
-            path = Path(path)
-            if path.is_dir():
+        for path in map(Path, paths):
+            if entry_kind(path) == "folder":
                 candidates = sorted(p for p in path.rglob("*") if is_partner_file(p))
+                folder = entry_display(path, root)
+                selected.update(p.file for p in problems if f"{p.file}/".startswith(f"{folder}/"))
             else:
                 candidates = [path]
             for candidate in candidates:
-                display = display_path(candidate, root)
-                table = table_of(candidate, raw_dir)
-                if not candidate.exists():
-                    problems.append(Problem(display, None, None, "there is no such file"))
+                display = entry_display(candidate, root)
+                problem = _select(candidate, display, raw_dir, files)
+                if problem is not None:
+                    problems.append(problem)
+                if problem is not None or candidate.name not in (PARTNERS_FILE, TAXONOMY_FILE):
                     selected.add(display)
-                    continue
-                if table is None:
-                    if candidate.name in (PARTNERS_FILE, TAXONOMY_FILE):
-                        continue
-                    problems.append(
-                        Problem(
-                            display,
-                            None,
-                            None,
-                            "the file is not in a folder named after a table",
-                            "put it in data/raw/case_studies/, data/raw/interviews/ or "
-                            "data/raw/ratings/",
-                        )
-                    )
-                    selected.add(display)
-                    continue
-                key = (table, candidate.stem)
-                current = files.get(key, [])
-                if candidate.resolve() not in [p.resolve() for p in current]:
-                    files[key] = [candidate]
-                selected.add(display)
     parts = [
         check_partner_file(file_paths, table, partner_id, taxonomy, root)
         for (table, partner_id), file_paths in sorted(files.items())
     ]
     result = combine(parts, references)
-    if selected is not None:
+    if selected is None:
+        result.problems = sort_problems(result.problems + problems)
+    else:
         reference_files = {p.file for p in references.problems}
         result.problems = sort_problems(
-            [p for p in result.problems if p.file in selected or p.file in reference_files]
-            + problems
+            {
+                p
+                for p in result.problems + problems
+                if p.file in selected or p.file in reference_files
+            }
         )
         result.files = [f for f in result.files if f.path in selected]
     return result
+
+
+def _select(candidate: Path, display: str, raw_dir: Path, files: dict) -> Problem | None:
+    """Put a path given on the command line in ``files`` (in place of the discovered file of
+    its table and partner), or say why it is not read. Nothing is opened here."""
+    kind = entry_kind(candidate)
+    if kind == "missing":
+        return Problem(display, None, None, "there is no such file")
+    table = table_of(candidate, raw_dir)
+    if table is None:
+        if candidate.name in (PARTNERS_FILE, TAXONOMY_FILE):
+            return None
+        return Problem(
+            display,
+            None,
+            None,
+            "the file is not in a folder named after a table",
+            "put it in data/raw/case_studies/, data/raw/interviews/ or data/raw/ratings/",
+        )
+    if kind != "file":  # never opened: reading a named pipe would block for ever
+        return odd_entry_problem(display, kind)
+    key = (table, candidate.stem)
+    if candidate.resolve() not in [p.resolve() for p in files.get(key, [])]:
+        files[key] = [candidate]
+    return None
