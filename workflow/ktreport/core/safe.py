@@ -50,7 +50,12 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _escaped(character: str) -> str:
+    if character in _NAMED:
+        return _NAMED[character]
     code = ord(character)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
