@@ -16,6 +16,7 @@ import pytest
 from ktreport.aggregate import build_aggregates, key_figures, load_processed
 from ktreport.figures import build_figures, export_figures
 from ktreport.figures.export import figure_json
+from ktreport.figures.make import BUILDERS
 from ktreport.figures.markup import plotly_text, report_text
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
@@ -25,22 +26,52 @@ BIG = '<span style="font-size:60px">IP valuation</span>'
 HOSTILE_LABELS = {"negotiation": LINK, "valuation": BIG}
 
 
-@pytest.fixture(scope="module")
-def specs(tmp_path_factory):
-    processed = tmp_path_factory.mktemp("markup") / "processed"
-    shutil.copytree(SMALL, processed)
-    path = processed / "skills.csv"
+def _edit(path: Path, change) -> None:
     with path.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert set(HOSTILE_LABELS) <= {row["skill_id"] for row in rows}
     for row in rows:
-        row["label"] = HOSTILE_LABELS.get(row["skill_id"], row["label"])
+        change(row)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _long_programme(row: dict) -> None:
+    """UH-C01 lasts 200 hours: its class, "longer (> 120 h)", holds a ">" of the contract."""
+    if row["case_id"] == "UH-C01":
+        row["duration_hours"], row["duration_class"] = "200", "longer (> 120 h)"
+
+
+def _processed(tmp_path_factory, labels: dict[str, str]) -> Path:
+    processed = tmp_path_factory.mktemp("markup") / "processed"
+    shutil.copytree(SMALL, processed)
+    _edit(processed / "case_studies.csv", _long_programme)
+    _edit(
+        processed / "skills.csv",
+        lambda row: row.update(label=labels.get(row["skill_id"], row["label"])),
+    )
+    return processed
+
+
+def _aggregates(processed: Path):
     aggregates = build_aggregates(processed)
-    return build_figures(aggregates, key_figures(aggregates, load_processed(processed)))
+    return aggregates, key_figures(aggregates, load_processed(processed))
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory):
+    return build_figures(*_aggregates(_processed(tmp_path_factory, HOSTILE_LABELS)))
+
+
+def test_data_without_markup_draws_the_same_figures_as_the_builders_alone(tmp_path_factory):
+    """The escaping changes nothing where there is nothing to escape: contract values
+    such as "longer (> 120 h)" are still matched and counted."""
+    aggregates, kf = _aggregates(_processed(tmp_path_factory, {}))
+    for spec in build_figures(aggregates, kf):
+        alone = BUILDERS[spec.id](aggregates, kf)
+        assert figure_json(spec.figure) == figure_json(alone.figure), spec.id
+        assert (spec.caption, spec.alt) == (alone.caption, alone.alt), spec.id
 
 
 def test_no_label_markup_is_live_in_any_figure(specs):

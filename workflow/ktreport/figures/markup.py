@@ -2,8 +2,8 @@
 
 Plotly reads every text it draws (ticks, hover, annotations, legend, titles) as its
 pseudo-HTML: ``<a href=…>`` becomes a live link, ``<span style=…>`` restyles the text,
-``&lt;`` an entity. A skill's label from skills_taxonomy.csv, a partner's name, anything
-the data holds must be drawn as typed, so ``build_figures`` gives the builders frames and
+``&lt;`` an entity. A skill's label from skills_taxonomy.csv, a programme's name, any text
+a file holds must be drawn as typed, so ``build_figures`` gives the builders frames and
 key figures whose text is escaped here (``plotly_text``), and takes the escaping off the
 title, caption and alt text it hands to the report (``report_text``), which escapes for
 Markdown and HTML itself. The builders' own markup (``<br>``, ``<extra>``) stays markup.
@@ -26,6 +26,11 @@ _ENTITY_START = re.compile(r"&(?=#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z]+;)")
 _ESCAPES = {"<": "&lt;", ">": "&gt;"}
 _ESCAPED = re.compile(r"&(lt|gt|amp);")
 _UNESCAPE = {"lt": "<", "gt": ">", "amp": "&"}
+# The columns of the aggregates whose text comes from a file (the taxonomy, the partners'
+# tables), not from the contract: the builders match contract values ("longer (> 120 h)")
+# against the other columns, which must stay as they are. A "label" is a skill's label
+# in a table of skills (elsewhere it is the contract's label of a category).
+FREE_TEXT = frozenset({"cluster", "framework", "programme", "provider", "skills", "quote"})
 
 
 def plotly_text(text: str) -> str:
@@ -44,13 +49,15 @@ def _escaped(value: Any) -> Any:
 
 
 def plotly_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every text cell of ``frames`` escaped for plotly (numbers untouched)."""
+    """The text of ``frames`` that comes from a file (``FREE_TEXT``, a skill's label)
+    escaped for plotly; contract values and numbers untouched."""
     escaped = {}
     for name, frame in frames.items():
+        free = FREE_TEXT | ({"label"} if "skill_id" in frame.columns else set())
         changed = {
             column: frame[column].map(_escaped)
             for column in frame.columns
-            if frame[column].dtype.kind in "OSU"  # text (object, str): not numbers
+            if column in free and frame[column].dtype.kind in "OSU"  # text, not numbers
         }
         escaped[name] = frame.assign(**changed) if changed else frame
     return escaped
