@@ -259,6 +259,31 @@ def test_summary_ratios_and_targets_met_or_missed():
     assert summary["targets_missed"] == len(met) - sum(met)
 
 
+def test_summary_gives_the_longest_cells_build_against_the_sample_cold_build():
+    measurements = [
+        *_measurements(30.0, None),
+        Measurement(1, "longest_cells_build", 75.0, 400.0),
+    ]
+    target = _target(bench.summarise(measurements), "build with the longest cells")
+    assert (target["value"], target["limit"], target["met"]) == (2.5, 3.0, True)
+
+
+def test_longest_cells_make_every_programme_name_as_long_as_a_cell_may_be(tmp_path):
+    from ktreport.ingest.validate import validate_raw
+    from ktreport.tools.bench_copy import LONG_CHARS, lengthen_programmes
+
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    before = validate_raw(raw, root=tmp_path).tables["case_studies"]
+    assert lengthen_programmes(raw) == len(before) == 30
+    after = validate_raw(raw, root=tmp_path)
+    assert after.ok, [p.line() for p in after.problems if p.severity == "error"][:3]
+    programmes = after.tables["case_studies"].set_index("case_id")["programme"]
+    assert set(programmes.str.len()) == {LONG_CHARS}
+    for case_id, name in before.set_index("case_id")["programme"].items():
+        assert programmes[case_id].startswith(name + " <b>bold</b>")
+
+
 def test_summary_gives_cpu_ratios_with_the_floor_child_cpu():
     measurements = [
         Measurement(1, "cold_build", 30.0, 300.0, cpu_seconds=40.0),
@@ -275,7 +300,7 @@ def test_summary_without_scale_100_says_not_measured_instead_of_guessing():
     summary = bench.summarise(_measurements(30.0, None))
     assert _target(summary, "scale-100")["met"] is None
     assert _target(summary, "peak memory")["value"] is None
-    assert summary["targets_not_measured"] == 2
+    assert summary["targets_not_measured"] == 3  # scale 100 (2) and the longest cells
     assert "synth x100" not in summary["ratios"]
 
 

@@ -15,6 +15,8 @@ import typer
 
 from ktreport import catalog
 from ktreport.core.errors import KtreportError
+from ktreport.core.faults import environment_fault
+from ktreport.core.safe import printable
 
 app = typer.Typer(
     add_completion=False,
@@ -28,8 +30,14 @@ app = typer.Typer(
 RAW = str(catalog.RAW)
 
 
+def _echo(text: str = "", err: bool = False) -> None:
+    """Everything ktreport prints: control characters (ESC, …) shown escaped, so that no
+    text from a partner file can drive the terminal (``core.safe.printable``)."""
+    typer.echo(printable(text), err=err)
+
+
 def _say(line: str) -> None:
-    typer.echo(line, err=True)
+    _echo(line, err=True)
 
 
 STOPPED = (
@@ -68,8 +76,12 @@ def _stops(code: int, interrupted: str, bug: Callable[[], typer.Exit]) -> Iterat
         raise typer.Exit(130) from None
     except typer.Exit:
         raise
-    except Exception:  # a bug: a short message here, the traceback in a log
-        raise bug() from None
+    except Exception as error:  # a bug: a short message here, the traceback in a log
+        fault = environment_fault(error)
+        if fault is None:
+            raise bug() from None
+        _say(f"Error: {fault}")  # a fault of the computer (full disk, …): no traceback
+        raise typer.Exit(code) from None
 
 
 @app.command()
@@ -96,12 +108,12 @@ def template(
             partner.partner_id, target, raw / catalog.TAXONOMY_FILE, partners_path
         )
     except xlsx_template.TemplateError as error:
-        typer.echo(f"Error: {error}", err=True)
+        _echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
-        typer.echo(f"Error: could not write {target}: {error.strerror}.", err=True)
+        _echo(f"Error: could not write {target}: {error.strerror}.", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Wrote {written} (the template of {partner.partner_id}, {partner.name}).")
+    _echo(f"Wrote {written} (the template of {partner.partner_id}, {partner.name}).")
 
 
 @app.command()
@@ -139,10 +151,10 @@ def diff(
             rebuild=rebuild,
             progress=_say,
         )
-    typer.echo(run.summary_line())
+    _echo(run.summary_line())
     for path in (run.written.html, run.written.pdf, run.written.json):
         if path is not None:
-            typer.echo(f"  {path}")
+            _echo(f"  {path}")
     if fail_on_change and run.changes.anything_changed:
         raise typer.Exit(1)
 
@@ -170,44 +182,35 @@ def validate(
                 report_problem = "the HTML validation report is not available in this version"
             else:
                 validation_report.write_html(result, Path(html))
-    except Exception:  # a bug, not bad data: short message here, the traceback in the log
-        raise _internal_error("validate", catalog.VALIDATE_LOG) from None
+    except Exception as error:  # a bug, not bad data: short message, the traceback in the log
+        fault = environment_fault(error, where=html or None)
+        if fault is None:
+            raise _internal_error("validate", catalog.VALIDATE_LOG) from None
+        _say(f"Error: {fault}")  # unreadable file, full disk, …: one line, no traceback
+        raise typer.Exit(2) from None
     if sys.stdout.isatty():
         _print_problems(result)
     else:
         text = validation.format_problems(result.problems)
         if text:
-            typer.echo(text + "\n")
-        typer.echo(validation.summary_line(result))
+            _echo(text + "\n")
+        _echo(validation.summary_line(result))
     if report_problem:
         _say(f"Note: {report_problem}.")
     elif html:
-        typer.echo(f"The report for partners: {html}")
+        _echo(f"The report for partners: {html}")
     raise typer.Exit(0 if result.ok else 1)
 
 
 def _print_problems(result) -> None:  # result: ktreport.ingest.validate's result
     """The problems of ``validate`` on a terminal: grouped by file, errors in red."""
     from rich.console import Console
-    from rich.text import Text
 
-    from ktreport.ingest import validate as validation
+    from ktreport.ingest.messages import terminal_lines
 
     console = Console(highlight=False, soft_wrap=True)
-    for file, group in validation.group_by_file(result.problems):
-        console.print(Text(file, style="bold underline"))
-        for problem in group:
-            style = "bold red" if problem.severity == "error" else "yellow"
-            line = Text("  ")
-            line.append(f"{problem.severity:<8}", style=style)
-            line.append(problem.location.removeprefix(file).lstrip(":") or "(file)")
-            line.append("  " + problem.message)
-            if problem.hint:
-                line.append(" — " + problem.hint, style="dim")
-            console.print(line)
-        console.print()
-    style = "bold red" if not result.ok else "bold green"
-    console.print(Text(validation.summary_line(result), style=style))
+    for line in terminal_lines(result):
+        console.print(line)
 
 
 @app.command()
@@ -229,7 +232,7 @@ def synth(
 
     target = Path(out)
     if not sample and scale < 1:
-        typer.echo("Error: give --scale N (1 or more) or --sample.", err=True)
+        _echo("Error: give --scale N (1 or more) or --sample.", err=True)
         raise typer.Exit(2)
     if not force and not synth_data.output_is_safe(target):
         _say(
@@ -243,10 +246,10 @@ def synth(
         else:
             synth_data.write_synthetic(target, scale, seed)
     except OSError as error:
-        typer.echo(f"Error: could not write {target}: {error.strerror}.", err=True)
+        _echo(f"Error: could not write {target}: {error.strerror}.", err=True)
         raise typer.Exit(1) from None
     what = "the SAMPLE data" if sample else f"synthetic data (scale {scale}, seed {seed})"
-    typer.echo(f"Wrote {what} to {target}.")
+    _echo(f"Wrote {what} to {target}.")
 
 
 @app.command("key-figures")
@@ -261,14 +264,14 @@ def key_figures_command(
 
     source = Path(path)
     if not source.exists():
-        typer.echo(f"Error: {source} does not exist yet; build first (make report).", err=True)
+        _echo(f"Error: {source} does not exist yet; build first (make report).", err=True)
         raise typer.Exit(1)
     figures = json.loads(source.read_text(encoding="utf-8"))
     for name, figure in figures.items():
         if contains.lower() in name.lower():
             n = "" if figure["n"] is None else f"  n={figure['n']}"
             of = "" if figure["denominator"] is None else f"/{figure['denominator']}"
-            typer.echo(f"{name} = {figure['value']}{n}{of}  ({figure['definition']})")
+            _echo(f"{name} = {figure['value']}{n}{of}  ({figure['definition']})")
 
 
 @app.command("build-info")
@@ -292,21 +295,21 @@ def build_info_command(
         fallback = str(config.get("report", {}).get("version", fallback))
     info = provenance.build_info(root, {"report": {"version": fallback}}, raw_dir=Path(raw_dir))
     if as_json:
-        typer.echo(json.dumps(info, indent=1, sort_keys=True))
+        _echo(json.dumps(info, indent=1, sort_keys=True))
         return
-    typer.echo(f"Version           {info['version']}")
-    typer.echo(f"Commit            {info['commit'] or 'not a git checkout'}")
-    typer.echo(f"Date              {info['date']}")
-    typer.echo(f"Data fingerprint  {info['data_fingerprint']}")
-    typer.echo(f"Raw files         {len(info['raw_files'])}")
+    _echo(f"Version           {info['version']}")
+    _echo(f"Commit            {info['commit'] or 'not a git checkout'}")
+    _echo(f"Date              {info['date']}")
+    _echo(f"Data fingerprint  {info['data_fingerprint']}")
+    _echo(f"Raw files         {len(info['raw_files'])}")
     for entry in info["raw_files"]:
         rows = "?" if entry["rows"] is None else entry["rows"]
-        typer.echo(
+        _echo(
             f"  {entry['path']:<45} {entry['partner']:<11} {rows:>5} rows  {entry['sha256'][:12]}"
         )
-    typer.echo("Tools")
+    _echo("Tools")
     for tool, version in info["tools"].items():
-        typer.echo(f"  {tool:<11} {version or 'not available'}")
+        _echo(f"  {tool:<11} {version or 'not available'}")
 
 
 @app.command()
@@ -325,13 +328,13 @@ def dictionary(
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            typer.echo(f"{target} is out of date: run `ktreport dictionary`.", err=True)
+            _echo(f"{target} is out of date: run `ktreport dictionary`.", err=True)
             raise typer.Exit(1)
-        typer.echo(f"{target} is up to date.")
+        _echo(f"{target} is up to date.")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode("utf-8"))
-    typer.echo(f"Wrote {target}.")
+    _echo(f"Wrote {target}.")
 
 
 @app.command()
@@ -368,13 +371,13 @@ def build(
         _say("The report was not built; the previous report in report/output/ is unchanged.")
         raise typer.Exit(1)
     if dry_run:
-        typer.echo("Dry run: nothing was built.")
+        _echo("Dry run: nothing was built.")
         return
     if outcome.nothing_to_do:
-        typer.echo("The report is up to date.")
-    typer.echo("The report:")
+        _echo("The report is up to date.")
+    _echo("The report:")
     for path in outcome.published:
-        typer.echo(f"  {path.as_posix()}")
+        _echo(f"  {path.as_posix()}")
 
 
 def _validate_before_building() -> None:

@@ -59,6 +59,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--no-archival", action="store_true", help="Skip timing the archival PDF/A-3b."
     )
     parser.add_argument(
+        "--no-longest-cells",
+        action="store_true",
+        help="Skip the build whose programme names are 9,999 characters long.",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="Keep the temporary copies (their paths go to stderr)."
     )
     parser.add_argument("--work-dir", default="", help="Where to make the copies (default: TMP).")
@@ -86,6 +91,7 @@ def main(argv: list[str]) -> int:
             python=python,
             working_tree=args.working_tree,
             archival=not (args.quick or args.no_archival),
+            longest_cells=not (args.quick or args.no_longest_cells),
             keep=args.keep,
             work_dir=Path(args.work_dir) if args.work_dir else None,
         )

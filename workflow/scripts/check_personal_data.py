@@ -6,6 +6,7 @@ Fails the build (exit 1) naming the file and the kind of value, never the value 
 import sys
 from pathlib import Path
 
+from ktreport.core.safe import printable
 from ktreport.guard import (
     check_personal_data,
     files_under,
@@ -30,7 +31,7 @@ def main(smk) -> int:
         )
         if not result.clean:
             message = leak_message(result.leaks)
-            print(f"check_personal_data: {message}", file=sys.stderr)
+            print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
         published = publish(outputs, Path(smk.params.publish_dir))
         summary = (

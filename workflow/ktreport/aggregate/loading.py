@@ -13,6 +13,7 @@ import pandas as pd
 
 from ktreport import contract
 from ktreport.core.errors import AggregateError
+from ktreport.core.io import restored
 
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "no", "n", "0"})
@@ -38,7 +39,8 @@ def _read_table(processed_dir: Path, name: str) -> pd.DataFrame:
             f"{path}: column(s) {', '.join(missing)} missing; the processed tables must "
             "have the columns of contract.PROCESSED_TABLES — rebuild them with the cleaning step."
         )
-    return frame[list(columns)]
+    # A text cell written quoted for spreadsheets ('=…, core.safe) is read as typed.
+    return restored(frame[list(columns)].copy())
 
 
 def _to_bool(values: pd.Series, path: str, column: str) -> pd.Series:

@@ -15,9 +15,9 @@ import pandas as pd
 from ktreport import contract
 from ktreport.chapters.filters import md, num
 from ktreport.chapters.keyfigures import KeyFigure
-from ktreport.chapters.layout import pipe_table
+from ktreport.chapters.layout import CELL_CHARS, pipe_table, shorten
 from ktreport.chapters.markdown import attribute, is_missing
-from ktreport.core.style import MISSING, join_list
+from ktreport.core.style import MISSING, join_list, plural
 
 
 def make_figure(figures: Mapping[str, Mapping[str, Any]]) -> Callable[[str], str]:
@@ -58,6 +58,14 @@ def _cell(value: Any, formatter: Callable[[Any], str] | None) -> str:
     return md(value)
 
 
+def _is_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > CELL_CHARS
+
+
+def _shortened(value: Any) -> Any:
+    return shorten(value) if _is_long(value) else value
+
+
 def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
     def table(
         frame: pd.DataFrame | Iterable[Mapping[str, Any]],
@@ -79,6 +87,8 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
         ``max_rows`` caps a table that grows with the data (annex lists: 3,000 programmes
         would be a hundred pages and minutes of PDF layout): only the first rows are shown
         and the caption says how many of how many, and where the whole table is (``full``).
+        A text longer than ``CELL_CHARS`` is shortened in its cell, with "…" (one long cell
+        would also take minutes of layout), and the caption says where the full text is.
         """
         if not str(id).startswith("tbl-"):
             raise jinja2.UndefinedError(f"table id '{id}' must start with 'tbl-'")
@@ -110,10 +120,15 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
             frame = frame.head(max_rows)
             where = f"; the whole table is in `{full}`" if full else ""
             caption = f"{caption} (the first {num(max_rows)} of {num(n_rows)} rows{where})"
-        rows = [
-            [_cell(row[c], formatters[c]) for c in headers]
-            for row in frame.to_dict(orient="records")
-        ]
+        records = frame.to_dict(orient="records")
+        long = sum(_is_long(row[c]) for row in records for c in headers)
+        if long:
+            where = f"`{full}`" if full else "the tables of `data/processed/`"
+            caption = (
+                f"{caption} ({plural(long, 'cell')} of more than {num(CELL_CHARS)} characters "
+                f"shortened, ending in …; the full text is in {where})"
+            )
+        rows = [[_cell(_shortened(row[c]), formatters[c]) for c in headers] for row in records]
         return pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id) + "\n"
 
     return table

@@ -15,11 +15,14 @@ import pandas as pd
 
 from ktreport.chapters.keyfigures import KeyFigure, load_key_figures
 from ktreport.chapters.markdown import is_missing
+from ktreport.core.io import restored
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     # Only an empty cell is missing: "NA" is Namibia's country code, not a missing value.
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8")
+    # A text cell written quoted for spreadsheets ('=…, core.safe) is read as typed.
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8")
+    return restored(frame)
 
 
 def build_context(

@@ -28,6 +28,11 @@ _BOLD = 1.06  # headers are bold: about 5 % wider
 # A text column whose every cell is one word of at most this many characters is a column
 # of identifiers or codes (ASTP-C01, FI, a hash): it never breaks ("ASTP-\nC01").
 NOWRAP_LONGEST = 16
+# A table cell shows at most this many characters of text (``shorten``): the print layout
+# measures every word of every cell, so one programme name of 10,000 characters would
+# take minutes. The sample's longest cell (a programme's list of skills, 328) stays whole.
+CELL_CHARS = 500
+ELLIPSIS = "\u2026"
 # A table of at most this many rows is not split across pages (paged.css): "3 rows, then
 # the rest overleaf" is harder to read than a table moved whole to the next page.
 KEEP_TOGETHER_ROWS = 20
@@ -76,6 +81,18 @@ def text_width(text: str, bold: bool = False) -> float:
     """The width of ``text`` in average characters (half an em of Liberation Sans)."""
     width = sum(_GLYPH_WIDTHS.get(character, 556) for character in text) / _HALF_EM
     return width * _BOLD if bold else width
+
+
+def shorten(text: str, limit: int = CELL_CHARS) -> str:
+    """``text`` cut to at most ``limit`` characters at a space (or mid-word when the last
+    space is far back), with "…"; shorter text unchanged."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space >= limit * 0.6:
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
 
 
 def _words(text: str) -> list[str]:

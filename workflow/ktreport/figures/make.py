@@ -7,6 +7,7 @@ aggregates, builds and exports them (``figures.export``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from ktreport.figures.export import export_figures
 from ktreport.figures.formats import formats
 from ktreport.figures.gaps import gap_dumbbell
 from ktreport.figures.heatmap import group_heatmap
+from ktreport.figures.markup import plotly_frames, plotly_values, report_text
 from ktreport.figures.offer import training_offer
 from ktreport.figures.sample import delivery_duration, interview_sample, region_provider
 from ktreport.figures.spec import FigureSpec
@@ -43,10 +45,24 @@ BUILDERS = {
 def build_figures(
     aggregates: Mapping[str, pd.DataFrame], key_figures: Mapping[str, dict]
 ) -> list[FigureSpec]:
-    """The report's figures, in the order they appear in it (``FIGURE_IDS``)."""
-    specs = [BUILDERS[figure_id](aggregates, key_figures) for figure_id in FIGURE_IDS]
+    """The report's figures, in the order they appear in it (``FIGURE_IDS``).
+
+    The builders get the text of the data escaped for plotly (``figures.markup``): a label
+    holding ``<a href=…>`` is drawn as typed, not as a link; the title, caption and alt
+    text, which the report escapes itself, are given back unescaped."""
+    frames, figures = plotly_frames(aggregates), plotly_values(dict(key_figures))
+    specs = [_for_report(BUILDERS[figure_id](frames, figures)) for figure_id in FIGURE_IDS]
     assert [s.id for s in specs] == list(FIGURE_IDS)
     return specs
+
+
+def _for_report(spec: FigureSpec) -> FigureSpec:
+    return dataclasses.replace(
+        spec,
+        title=report_text(spec.title),
+        caption=report_text(spec.caption),
+        alt=report_text(spec.alt),
+    )
 
 
 def make_figures(aggregates_dir: Path, key_figures_path: Path, out_dir: Path) -> Path:

@@ -3,7 +3,9 @@
 The shapes are ``contract.PROCESSED_TABLES`` (columns in that order) and the row order
 ``contract.PROCESSED_KEYS``. The CSV text is fixed by construction (UTF-8, "\\n", numbers
 without a trailing ".0", booleans as true/false, blanks empty), so two runs on the same
-data give the same bytes and a ``git diff`` of two versions shows only real changes.
+data give the same bytes and a ``git diff`` of two versions shows only real changes. A
+text cell that a spreadsheet would run as a formula (``=HYPERLINK(…)``) is written with a
+quote in front (``core.safe``); the readers of these tables take it off again.
 No personal column ever reaches these tables: the rows arrive without them.
 """
 
@@ -23,6 +25,7 @@ from ktreport.contract import (
     PROCESSED_TABLES,
 )
 from ktreport.core.problems import PROBLEM_COLUMNS, Problem, sort_problems
+from ktreport.core.safe import neutralise
 from ktreport.ingest import countries
 from ktreport.ingest.cells import format_number
 from ktreport.ingest.references import References
@@ -200,12 +203,19 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """``format_value``, and a text cell a spreadsheet would run as a formula quoted
+    (``core.safe.neutralise``); numbers, booleans and dates are never text here."""
+    return neutralise(value) if isinstance(value, str) else format_value(value)
+
+
 def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV text with "\n" line ends; text cells neutralised for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow([format_value(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
 
 

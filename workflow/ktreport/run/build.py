@@ -1,7 +1,8 @@
 """Outside the DAG: ``ktreport build``, the user's build of the report in the project folder.
 
 One build per folder at a time (``BuildLock``), config.yaml checked against its schema first
-(``config_problems``), Snakemake run through ``run.snakemake`` with its whole output kept in
+(``config_problems``) and its folders checked writable with room on the disk
+(``writable_problems``), Snakemake run through ``run.snakemake`` with its whole output kept in
 ``logs/ktreport-build.log`` and only the progress shown (``ProgressFilter``), and its
 failures turned into sentences (``run.failures``). The command line (cli.py) validates the
 data first and does all the printing.
@@ -17,16 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ktreport.catalog import (
+    BUILD,
     BUILD_LOCK,
     BUILD_LOG,
     CONFIG_FILE,
     CONFIG_SCHEMA,
     GUARD_MARKER,
     GUARD_RULE,
+    LOGS,
     OUTPUT,
+    PROCESSED,
     STAGING,
 )
 from ktreport.core.errors import KtreportError
+from ktreport.core.faults import environment_fault
 from ktreport.run import snakemake
 from ktreport.run.failures import explain_failure
 from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
@@ -36,6 +41,10 @@ Progress = Callable[[str], None]
 _RULE_START = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):\s*$")
 _WILDCARDS = re.compile(r"^\s+wildcards: (.*)$")
 _STEPS = re.compile(r"^\d+ of \d+ steps \(\d+%\) done$")
+# The folders a build writes (and Snakemake's own), checked before it starts, and the
+# room it needs on their disk (a sample build writes about 16 MB, a big study far more).
+WRITTEN = (OUTPUT, BUILD, PROCESSED, LOGS, Path(".snakemake"))
+MIN_FREE_BYTES = 200_000_000
 
 
 def _quiet(message: str) -> None:
@@ -67,9 +76,44 @@ def project_problem(root: Path) -> str | None:
 
 def project_problems(root: Path) -> list[str]:
     """Why ``ktreport build`` cannot start in ``root`` (not the project folder, else every
-    problem of config.yaml); empty when it can."""
+    problem of config.yaml and every folder the build cannot write); empty when it can."""
     problem = project_problem(root)
-    return [problem] if problem else config_problems(root)
+    return [problem] if problem else config_problems(root) + writable_problems(root)
+
+
+def _existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def writable_problems(root: Path, free: int = MIN_FREE_BYTES) -> list[str]:
+    """Why the build could not write its folders (``WRITTEN``: a file this user may not
+    create there, a read-only disk) or has too little room (less than ``free`` bytes), one
+    line each: said before the long steps run, not as an error at their end."""
+    import shutil
+    import tempfile
+
+    problems: list[str] = []
+    for name in WRITTEN:
+        folder = root / name
+        existing = _existing(folder)
+        try:
+            with tempfile.TemporaryFile(dir=existing, prefix=".ktreport-write-check-"):
+                pass
+        except OSError as error:  # named by the folder, not the trial file's name
+            folderwide = OSError(error.errno, error.strerror)
+            fault = environment_fault(folderwide, where=existing, doing="write", root=root)
+            problems.append(fault or f"cannot write {name.as_posix()}/: {error.strerror}.")
+            continue
+        room = shutil.disk_usage(existing).free
+        if room < free:
+            problems.append(
+                f"cannot build: the disk of {name.as_posix()}/ has {room / 1e6:.0f} MB free; "
+                f"the build needs at least {free / 1e6:.0f} MB. Free some space and try again."
+            )
+            break  # one line for the disk, not one per folder on it
+    return problems
 
 
 def _key_path(path: Iterable[object]) -> str:

@@ -9,10 +9,14 @@ step's log, runs the body, and turns what happened into the exit code:
   itself (the partner data has errors, personal data was found): ``text`` is the log, exit 1;
 - an expected error (a ``KtreportError``: bad data, a template error, a failed engine):
   ``<rule>: <message>`` on stderr and the message in the log, exit 1;
+- a fault of the computer (a file this user may not read, a full disk, a read-only folder):
+  ``<rule>: <one line naming the file>`` on stderr and in the log, exit 1;
 - anything else is a bug: ``<rule> failed unexpectedly; details in <log>`` on stderr and the
   traceback in the log (never on the terminal), exit 1.
 
-Standard library only (and ``core.errors``), so that a job starts quickly.
+What it prints has its control characters escaped (``core.safe.printable``): an error
+message can carry partner text. Standard library only (and ``core``'s standard-library
+modules), so that a job starts quickly.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ktreport.core.errors import KtreportError
+from ktreport.core.faults import environment_fault
+from ktreport.core.safe import printable
 
 UNEXPECTED = "{name} failed unexpectedly; details in {log}"
 
@@ -71,23 +77,46 @@ def run_step(
 
     ``expected`` are the errors a person can act on; ``unexpected`` is the message of a bug
     (``{name}``: the rule, ``{log}``: its log); ``loggers`` are the libraries whose warnings
-    go to the log."""
+    go to the log. A fault of the computer (a file that may not be read, a full disk, a
+    read-only folder: ``core.faults``) is one line naming the file, like an expected error."""
     log = Path(smk.log[0])
-    log.parent.mkdir(parents=True, exist_ok=True)
     name = smk.rule
-    with log.open("w", encoding="utf-8") as stream, _logging_to(stream, loggers):
-        try:
-            done = body()
-        except expected as error:
-            stream.write(f"{error}\n")
-            print(f"{name}: {error}", file=sys.stderr)
+    outputs = list(getattr(smk, "output", []) or [])
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w", encoding="utf-8") as stream, _logging_to(stream, loggers):
+            return _run(stream, name, log, body, expected, unexpected, outputs[:1])
+    except OSError as error:  # the log itself cannot be written (full disk, read-only)
+        fault = environment_fault(error, where=log)
+        if fault is None:
+            raise
+        _say(f"{name}: {fault}")
+        return 1
+
+
+def _say(message: str) -> None:
+    print(printable(message), file=sys.stderr)
+
+
+def _run(stream: TextIO, name, log, body, expected, unexpected, outputs) -> int:
+    try:
+        done = body()
+    except expected as error:
+        stream.write(f"{error}\n")
+        _say(f"{name}: {error}")
+        return 1
+    except Exception as error:  # a bug: a short message here, the traceback in the log
+        fault = environment_fault(error, where=outputs[0] if outputs else None)
+        if fault is not None:
+            with contextlib.suppress(OSError):  # the log may be on the full disk too
+                stream.write(f"{fault}\n")
+            _say(f"{name}: {fault}")
             return 1
-        except Exception:  # a bug: a short message here, the traceback in the log
-            stream.write(traceback.format_exc())
-            print(unexpected.format(name=name, log=log), file=sys.stderr)
-            return 1
-        if isinstance(done, Failed):
-            stream.write(done.log)
-            return 1
-        stream.write(done)
-        return 0
+        stream.write(traceback.format_exc())
+        _say(unexpected.format(name=name, log=log))
+        return 1
+    if isinstance(done, Failed):
+        stream.write(done.log)
+        return 1
+    stream.write(done)
+    return 0

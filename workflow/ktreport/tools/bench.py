@@ -9,7 +9,8 @@ chapter template (prose-only), and after one cell of one partner CSV is changed
 (one-partner). ``snakemake --dry-run`` and ``ktreport validate`` are timed on the same
 copy, and so is the **floor**: the engines the build cannot avoid, run directly on the
 built inputs (one kaleido/Chromium session exporting every figure, one pandoc render,
-one WeasyPrint render of the PDF).
+one WeasyPrint render of the PDF). At the sample's scale a last build follows after every
+programme name is made as long as a cell may be (the longest cells).
 
 Peak memory is the largest resident set of any process a measured command waited for
 (``os.wait4``: Linux reports the maximum over the child and its reaped descendants, so for
@@ -39,6 +40,7 @@ from ktreport.tools.bench_copy import (
     append_sentence,
     change_partner_cell,
     copy_project,
+    lengthen_programmes,
     use_synthetic_data,
 )
 from ktreport.tools.bench_floor import floor_seconds, measure_floor
@@ -85,7 +87,14 @@ __all__ = [
 
 # The Snakemake runs whose largest process is "the largest step" of a build.
 BUILD_MEASURES = frozenset(
-    {"cold_build", "noop_rebuild", "prose_rebuild", "partner_rebuild", "archival_pdf_extra"}
+    {
+        "cold_build",
+        "noop_rebuild",
+        "prose_rebuild",
+        "partner_rebuild",
+        "archival_pdf_extra",
+        "longest_cells_build",
+    }
 )
 
 
@@ -104,6 +113,7 @@ class Options:
     keep: bool = False
     work_dir: Path | None = None
     seed: int = 1
+    longest_cells: bool = True  # the sample again, its programme names 9,999 characters
 
 
 def _snakemake(project: Project, cores: str, *extra: str) -> list[str]:
@@ -215,6 +225,8 @@ def bench_scale(
                 jobs=jobs_run(archival.output),
             )
         _floor(session, floor_command)
+        if options.longest_cells and scale == SAMPLE_SCALE:
+            _longest_cells(session)
         _peak_rss(session)
     finally:
         if not options.keep:
@@ -306,6 +318,21 @@ def _floor(session: _Session, floor_command: Sequence[str]) -> None:
         # The whole child: the engines and its Python start-up (so the CPU floor is high).
         cpu_seconds_child=round(floor_run.cpu_seconds, 3),
         **{k: round(v, 3) for k, v in sorted(floor.items())},
+    )
+
+
+def _longest_cells(session: _Session) -> None:
+    """The build after every programme name became as long as a cell may be (9,999
+    characters of markup): no input within the limits may make it much slower than the
+    sample's cold build (issue 17 §12). Everything the case studies feed is rebuilt."""
+    changed = lengthen_programmes(session.project.path / "data" / "raw")
+    run = session.build("the build with the longest cells")
+    session.record(
+        "longest_cells_build",
+        run,
+        load=session.loads["the build with the longest cells"],
+        programmes_lengthened=changed,
+        jobs=jobs_run(run.output),
     )
 
 

@@ -4,7 +4,9 @@ Every measurement runs in a temporary copy (a ``git clone`` of HEAD, or of the w
 tree's tracked files), never in the user's checkout: its ``data/raw/`` and
 ``report/output/`` are not touched, and no Snakemake lock is taken there. The edits are
 the two a rebuild is timed after: one sentence appended to one chapter template
-(prose-only) and one cell of one partner CSV changed (one-partner).
+(prose-only) and one cell of one partner CSV changed (one-partner); and, for the build with
+the longest cells the limits allow, every case study's programme name made 9,999
+characters of markup long (``lengthen_programmes``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ BENCH_SENTENCE = "This sentence was appended by make bench to time a prose-only 
 # typically sends (a programme's length), which changes aggregates, figures and prose.
 PARTNER_TABLE = "case_studies"
 PARTNER_COLUMN = "duration_hours"
+# The longest-cells build: programme names of the longest text a cell may hold (10,000
+# characters is refused), made of markup words that every renderer must show as text.
+LONG_COLUMN = "programme"
+LONG_CHARS = 9_999
+LONG_FILLER = " <b>bold</b> **strong** `code` [link](javascript:x) <span style=x>"
 
 
 # --------------------------------------------------------------------------- the copy
@@ -191,3 +198,63 @@ def change_partner_cell(
     raise BenchProblem(
         f"{Path(raw_dir) / table}: no CSV file with a whole number in '{column}' to change."
     )
+
+
+def long_text(start: str, length: int = LONG_CHARS) -> str:
+    """``start`` followed by markup words, ``length`` characters in all."""
+    repeats = length // len(LONG_FILLER) + 1
+    text = (start + LONG_FILLER * repeats)[:length]
+    return text[:-1] + "x" if text.endswith(" ") else text  # no trailing space to trim
+
+
+def lengthen_programmes(raw_dir: Path, length: int = LONG_CHARS) -> int:
+    """Every programme name of the case-study files (CSV, xlsx) made ``length`` characters
+    long, starting with the name it had; the number of names changed."""
+    changed = 0
+    for path in sorted((Path(raw_dir) / PARTNER_TABLE).iterdir()):
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            changed += _lengthen_csv(path, length)
+        elif suffix in (".xlsx", ".xlsm"):
+            changed += _lengthen_xlsx(path, length)
+    if not changed:
+        raise BenchProblem(f"{Path(raw_dir) / PARTNER_TABLE}: no programme name to lengthen.")
+    return changed
+
+
+def _lengthen_csv(path: Path, length: int) -> int:
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    delimiter, rows = _csv_layout(text, LONG_COLUMN)
+    index = [_header_name(cell) for cell in rows[0]].index(LONG_COLUMN)
+    changed = 0
+    for row in rows[1:]:
+        if index < len(row) and row[index].strip():
+            row[index] = long_text(row[index].strip(), length)
+            changed += 1
+    buffer = io.StringIO(newline="")
+    terminator = "\r\n" if "\r\n" in text else "\n"
+    csv.writer(buffer, delimiter=delimiter, lineterminator=terminator).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig" if bom else "utf-8"))
+    return changed
+
+
+def _lengthen_xlsx(path: Path, length: int) -> int:
+    import openpyxl  # only this edit reads workbooks
+
+    workbook = openpyxl.load_workbook(path)
+    changed = 0
+    for sheet in workbook.worksheets:
+        column = None
+        for row in sheet.iter_rows():
+            names = [_header_name(str(c.value)) if c.value is not None else "" for c in row]
+            if column is None:
+                column = names.index(LONG_COLUMN) if LONG_COLUMN in names else None
+                continue
+            cell = row[column] if column < len(row) else None
+            if cell is not None and isinstance(cell.value, str) and cell.value.strip():
+                cell.value = long_text(cell.value.strip(), length)
+                changed += 1
+    workbook.save(path)
+    return changed

@@ -19,6 +19,8 @@ TARGETS: tuple[tuple[str, float, str], ...] = (
     ("cold_scale_100_over_sample", 1.5, "scale-100 cold build <= 1.5x sample cold build"),
     ("peak_rss_mib_scale_100", 1024.0, "peak memory at scale 100 < 1 GiB"),
     ("validate_sample_seconds", 1.5, "ktreport validate of the sample < 1.5 s"),
+    # Issue 17 §12: the longest cells the limits allow, rebuilt, against the sample's cold.
+    ("longest_cells_over_sample", 3.0, "build with the longest cells <= 3x sample cold build"),
 )
 _LARGEST_SCALE = 100
 
@@ -82,6 +84,10 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         if largest
         else None,
         "validate_sample_seconds": _round(_seconds(measurements, SAMPLE_SCALE, "validate")),
+        "longest_cells_over_sample": _ratio(
+            _seconds(measurements, SAMPLE_SCALE, "longest_cells_build"),
+            _seconds(measurements, SAMPLE_SCALE, "cold_build"),
+        ),
     }
     targets: list[dict[str, Any]] = []
     for key, limit, text in TARGETS:
