@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from ktreport import catalog
+from ktreport import catalog, cli_review
 from ktreport.core.errors import KtreportError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Build, check and compare the KT Skills Investigation Report.",
 )
+cli_review.register(app)  # preview, comments (ktreport.cli_review)
 
 
 # The default folder of the partner data, as the options show it.
