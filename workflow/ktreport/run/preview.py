@@ -67,6 +67,7 @@ class PreviewBuilder:
     update: bool = True  # run Snakemake for the data steps (tests may prepare them)
     context: dict[str, Any] | None = None
     timings: list[float] = field(default_factory=list)  # seconds of each text step
+    pandoc_timings: list[float] = field(default_factory=list)  # pandoc's share of them
 
     @property
     def out_dir(self) -> Path:
@@ -111,7 +112,7 @@ class PreviewBuilder:
             shown_dir=catalog.CHAPTER_TEMPLATES_DIR.as_posix(),
         )
         page = self.out_dir / "index.html"
-        render_html(
+        log = render_html(
             chapters,
             page,
             context=self.context,
@@ -120,6 +121,9 @@ class PreviewBuilder:
             renderer="pandoc",
         )
         self.timings.append(time.perf_counter() - started)
+        self.pandoc_timings.extend(
+            float(line.split()[2]) for line in log if line.startswith("time pandoc ")
+        )
         return page.read_bytes(), ""
 
 
@@ -182,11 +186,15 @@ def serve_preview(
     update: bool = True,
     progress: Callable[[str], None] = print,
     should_stop: Callable[[], bool] = lambda: False,
+    state: PreviewState | None = None,
+    builder: PreviewBuilder | None = None,
 ) -> None:
     """Build, serve on http://127.0.0.1:PORT/ and rebuild on every change until Ctrl-C
-    (or ``should_stop()``); never writes report/output/."""
+    (or ``should_stop()``); never writes report/output/. ``state`` and ``builder`` are
+    for callers that watch the preview (the benchmark)."""
     root = Path(root).resolve()
-    builder, state = PreviewBuilder(root, update=update), PreviewState()
+    builder = builder or PreviewBuilder(root, update=update)
+    state = state or PreviewState()
     try:
         server, _ = start_server(state, port)
     except OSError as error:
