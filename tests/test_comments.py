@@ -154,7 +154,10 @@ def test_every_comment_and_change_maps_to_its_chapter_line(review_copy, tmp_path
     figure = next(r for r in run.remarks if r.text == "check this number")
     assert figure.key_figure == "n_people"
     deletion = next(r for r in run.remarks if r.kind == "deletion")
-    assert deletion.suggestion.startswith("delete “skills.”")
+    assert (
+        deletion.suggestion
+        == "delete “skills.” after “is in negotiation, followed by communication”"
+    )
     rewritten = next(r for r in run.remarks if r.text == "rewritten")
     assert rewritten.placed == "text"
 

@@ -92,3 +92,20 @@ def test_lines_inside_a_multiline_tag_are_not_marked():
 )
 def test_the_anchor_goes_before_the_text_of_a_block(line, anchored):
     assert anchor_line(line, "[]{#x}") == anchored
+
+
+def test_blocks_from_one_template_line_get_distinct_bookmarks(tmp_path):
+    """A loop writes several paragraphs from one line: bookmark names must stay unique
+    (LibreOffice renames a second one, which would no longer match)."""
+    from ktreport.chapters.write import write_chapters
+    from ktreport.render.docx import anchored_chapters
+
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "01-loop.md.j2").write_text(
+        "{% for n in [1, 2] %}\nParagraph {{ n }}.\n\n{% endfor %}\n", encoding="utf-8"
+    )
+    written = write_chapters(chapters, {}, tmp_path / "out")
+    text = anchored_chapters(written, tmp_path / "docx")[0].read_text(encoding="utf-8")
+    assert "[]{#src_01_loop_2}Paragraph 1." in text
+    assert "[]{#src_01_loop_2_r2}Paragraph 2." in text

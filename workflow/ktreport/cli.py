@@ -13,8 +13,9 @@ from pathlib import Path
 
 import typer
 
-from ktreport import catalog, cli_review
+from ktreport import catalog
 from ktreport.core.errors import KtreportError
+from ktreport.run import cli_review
 
 app = typer.Typer(
     add_completion=False,
@@ -22,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Build, check and compare the KT Skills Investigation Report.",
 )
-cli_review.register(app)  # preview, comments (ktreport.cli_review)
+cli_review.register(app)  # preview, comments (ktreport.run.cli_review)
 
 
 # The default folder of the partner data, as the options show it.

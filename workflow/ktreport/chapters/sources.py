@@ -86,6 +86,15 @@ def _is_item(line: str) -> bool:
     return bool(re.match(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)", line))
 
 
+BOOKMARK_STEM = 26  # of a chapter's name in a bookmark: Word keeps at most 40 characters
+
+
+def chapter_key(template_name: str) -> str:
+    """A chapter's name as bookmarks carry it: ``04-skills.md.j2`` -> ``04_skills``."""
+    stem = template_name.removesuffix(".md.j2")
+    return re.sub(r"[^A-Za-z0-9]", "_", stem)[:BOOKMARK_STEM]
+
+
 def anchor_line(line: str, anchor: str) -> str:
     """``line`` (a block's first line) with ``anchor`` (inline Markdown) before its text."""
     prefix = _PREFIX.match(line).group(1)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ktreport.catalog import CHAPTER_SUFFIX
-from ktreport.chapters.sources import anchor_line, read_source_lines
+from ktreport.chapters.sources import anchor_line, chapter_key, read_source_lines
 from ktreport.core import provenance
 from ktreport.render.commands import run_engine, timing_line, write_atomically
 from ktreport.render.pandoc import document_metadata
@@ -31,13 +30,14 @@ DOCX_DEFAULTS = (
     Path("pandoc") / "defaults" / "common.yaml",
     Path("pandoc") / "defaults" / "docx.yaml",
 )
-_BOOKMARK_STEM = 30  # Word keeps bookmark names of at most 40 characters
 
 
-def source_bookmark(template_name: str, line: int) -> str:
-    """The bookmark of a block: ``src_04_skills_42`` for line 42 of 04-skills.md.j2."""
-    stem = template_name.removesuffix(CHAPTER_SUFFIX)
-    return f"src_{re.sub(r'[^A-Za-z0-9]', '_', stem)[:_BOOKMARK_STEM]}_{line}"
+def source_bookmark(template_name: str, line: int, repeat: int = 1) -> str:
+    """The bookmark of a block: ``src_04_skills_42`` for line 42 of 04-skills.md.j2;
+    ``src_04_skills_42_r2`` for the second block from that line (a loop's), since a
+    bookmark name is unique in a document (LibreOffice renames a second one)."""
+    suffix = f"_r{repeat}" if repeat > 1 else ""
+    return f"src_{chapter_key(template_name)}_{line}{suffix}"
 
 
 def export_png_figures(json_paths: Sequence[Path], out_dir: Path) -> list[Path]:
@@ -63,8 +63,11 @@ def anchored_chapters(chapters: Sequence[Path], out_dir: Path) -> list[Path]:
         template = chapter.name.removesuffix(".qmd") + CHAPTER_SUFFIX
         blocks = read_source_lines(chapter.parent).get(template, {})
         lines = chapter.read_text(encoding="utf-8").split("\n")
-        for output_line, template_line in blocks.items():
-            anchor = f"[]{{#{source_bookmark(template, template_line)}}}"
+        repeats: dict[int, int] = {}
+        for output_line, template_line in sorted(blocks.items()):
+            repeats[template_line] = repeats.get(template_line, 0) + 1
+            name = source_bookmark(template, template_line, repeats[template_line])
+            anchor = f"[]{{#{name}}}"
             lines[output_line - 1] = anchor_line(lines[output_line - 1], anchor)
         target = out_dir / chapter.name
         write_atomically(target, "\n".join(lines))

@@ -26,15 +26,18 @@ from pathlib import Path
 from lxml import etree
 
 from ktreport.catalog import CHAPTER_SUFFIX
+from ktreport.chapters.sources import chapter_key
 from ktreport.core.errors import KtreportError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
 SOURCE_PREFIX, FIGURE_PREFIX = "src_", "kf_"
-_SOURCE = re.compile(r"^src_(\w+)_(\d+)$")
-_FIGURE = re.compile(r"^kf_(\w*?)_([0-9a-f]{6})_\d+$")
+# src_<chapter>_<line>, maybe _r<n> (a repeated line) and _Copy_<n> (LibreOffice's rename)
+_SOURCE = re.compile(r"^src_(\w+?)_(\d+)(?:_r\d+)?(?:_Copy_\d+)?$")
+_FIGURE = re.compile(r"^kf_(\w*?)_([0-9a-f]{6})_\d+(?:_Copy_\d+)?$")
 FIGURE_NAME_CUT = 22  # review-docx.lua keeps this much of a key figure's name
 TEXT_MATCH = 0.6  # the least similarity for placing a paragraph by its text
+WHOLE_PARAGRAPH = 0.8  # a comment on this share of a paragraph is on the whole of it
 
 
 class ReviewProblem(KtreportError):
@@ -57,6 +60,7 @@ class Remark:
     key_figure: str | None = None
     suggestion: str = ""
     anchor: str | None = field(default=None, repr=False)
+    before: str = field(default="", repr=False)  # the paragraph's text before a change
 
     @property
     def where(self) -> str:
@@ -65,6 +69,7 @@ class Remark:
     def as_json(self) -> dict:
         data = asdict(self)
         data.pop("anchor")
+        data.pop("before")
         data["where"] = self.where
         return data
 
@@ -156,6 +161,7 @@ def _walk(body, comments: Mapping[str, Mapping[str, str]]) -> tuple[list[Remark]
                 text = "".join(t.text or "" for t in node.iter(f"{_W}t", f"{_W}delText"))
                 kind = "insertion" if tag == "ins" else "deletion"
                 remark = Remark(kind, _attribute(node, "author"), _attribute(node, "date"), text)
+                remark.before = paragraph.text
                 remark.key_figure = next(iter(figures.values()), None)
                 remarks.append(remark)
                 here.append(remark)
@@ -170,15 +176,15 @@ def _walk(body, comments: Mapping[str, Mapping[str, str]]) -> tuple[list[Remark]
             remark.paragraph = paragraph.text
             remark.anchor = paragraph.anchor
             if remark.kind != "comment":
-                remark.suggestion = _suggestion(remark, paragraph.text)
+                remark.suggestion = _suggestion(remark)
     return remarks, paragraphs
 
 
-def _suggestion(remark: Remark, paragraph: str) -> str:
-    if remark.kind == "insertion":
-        return f"insert “{remark.text}”"
-    context = paragraph.split(remark.text, 1)[0][-40:] if remark.text in paragraph else ""
-    return f"delete “{remark.text}”" + (f" after “{context.strip()}”" if context.strip() else "")
+def _suggestion(remark: Remark) -> str:
+    """``insert “x” after “…”`` / ``delete “x” after “…”``: the words before the change."""
+    verb = "insert" if remark.kind == "insertion" else "delete"
+    context = " ".join(remark.before.split()[-6:])
+    return f"{verb} “{remark.text}”" + (f" after “{context}”" if context else " at the start")
 
 
 def figure_name(bookmark: str, names: Iterable[str]) -> str:
@@ -201,8 +207,7 @@ def template_of(bookmark: str, templates: Iterable[str]) -> tuple[str, int] | No
         return None
     stem, line = match.groups()
     for template in templates:
-        key = re.sub(r"[^A-Za-z0-9]", "_", template.removesuffix(CHAPTER_SUFFIX))[:30]
-        if key == stem:
+        if chapter_key(template) == stem:
             return template, int(line)
     return None
 
@@ -237,6 +242,16 @@ def narrow_line(source: str, start: int, quoted: str, figure: str | None) -> int
     return best
 
 
+def _narrowing_words(remark: Remark) -> str:
+    """The words that say which line of the block a remark is on: none for a comment on
+    (nearly) the whole paragraph (its first line), the words just before a change."""
+    if remark.kind == "comment":
+        whole = len(remark.quoted.strip()) >= WHOLE_PARAGRAPH * len(remark.paragraph.strip())
+        return "" if whole else remark.quoted
+    deleted = remark.text if remark.kind == "deletion" else ""
+    return " ".join(remark.before.split()[-4:]) + " " + deleted
+
+
 def place(
     remarks: list[Remark],
     chapters_dir: Path,
@@ -267,7 +282,7 @@ def place(
         if remark.key_figure:
             remark.key_figure = figure_name(remark.key_figure, names)
         remark.chapter, start = found
-        quoted = remark.quoted if remark.kind == "comment" else remark.text
+        quoted = _narrowing_words(remark)
         figure = (
             remark.key_figure if remark.key_figure and not remark.key_figure.endswith("…") else None
         )
