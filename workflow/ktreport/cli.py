@@ -15,7 +15,7 @@ import typer
 
 from ktreport import catalog
 from ktreport.core.errors import KtreportError
-from ktreport.run import cli_review
+from ktreport.review import commands as cli_review
 
 app = typer.Typer(
     add_completion=False,
@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Build, check and compare the KT Skills Investigation Report.",
 )
-cli_review.register(app)  # preview, comments (ktreport.run.cli_review)
+cli_review.register(app)  # preview, comments (ktreport.review.commands)
 
 
 # The default folder of the partner data, as the options show it.
