@@ -236,7 +236,7 @@ def pdf_text(path: Path) -> str:
 
 _WORD_PARTS = re.compile(r"^(word/[^/]+\.xml|docProps/[^/]+\.xml)$")
 _WORD_TEXT_TAGS = frozenset({"t", "delText", "instrText"})
-_WORD_ATTRIBUTES = ("descr", "title", "name")
+_WORD_ATTRIBUTES = ("descr", "title", "name", "author", "initials")
 
 
 def docx_text(path: Path) -> str:
