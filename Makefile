@@ -11,7 +11,7 @@ CORES ?= all
 # Pinned with the lock file; only used to create the environment.
 UV_VERSION := 0.13.9
 
-.PHONY: report release env chromium validate test test-fast lint format diff bench same-outputs cluster-test clean lock help
+.PHONY: report release env chromium validate preview test test-fast lint format diff bench same-outputs cluster-test clean lock help
 
 help: ## List the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ chromium: ## Install Debian's chromium when missing (needed to export static fig
 
 validate: $(STAMP) ## Check the partner files in data/raw/ and list every problem
 	@$(BIN)/ktreport validate --html report/output/validation_report.html
+
+preview: $(STAMP) chromium ## Live HTML preview on 127.0.0.1 that reloads on every edit: make preview [PORT=8765]
+	@$(BIN)/ktreport preview --port $(or $(PORT),8765)
 
 report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/
 	@$(BIN)/ktreport build --cores $(CORES)

@@ -109,6 +109,9 @@ FIGURE_JSONS = [FIGURES_DIR / f"{figure_id}.json" for figure_id in FIGURE_IDS]
 CHAPTER_TEMPLATES_DIR = REPORT_DIR / "chapters"
 CHAPTER_SUFFIX = ".md.j2"
 CHAPTERS_DIR = BUILD / "chapters"
+# Each prose block's template line (ktreport.chapters.sources), for the review copy.
+CHAPTER_SOURCES_FILE = "source_lines.json"
+CHAPTER_SOURCES = CHAPTERS_DIR / CHAPTER_SOURCES_FILE
 RENDER_CONTEXT = BUILD / "render_context.json"
 BUILD_INFO = BUILD / "build_info.json"
 REPORT_NAME = "KT_Skills_Investigation_Report"
@@ -120,6 +123,13 @@ REPORT_HTML = STAGING / f"{REPORT_NAME}.html"
 REPORT_PDF = STAGING / f"{REPORT_NAME}.pdf"
 REPORT_PDFA = STAGING / f"{REPORT_NAME}_archival.pdf"
 KEY_FIGURES_OUT = STAGING / KEY_FIGURES_FILE
+# The Word review copy (config review_docx): chapters with source bookmarks and PNG
+# figures in DOCX_DIR; ``ktreport comments`` reads a reviewed copy back.
+REPORT_DOCX = STAGING / f"{REPORT_NAME}_review.docx"
+DOCX_DIR = BUILD / "docx"
+FIGURE_PNGS = [DOCX_DIR / "figures" / f"{figure_id}.png" for figure_id in FIGURE_IDS]
+COMMENTS_HTML_FILE = "comments.html"
+COMMENTS_JSON_FILE = "comments.json"
 # How the report looks: the pandoc template, stylesheets, Lua filter, fonts, pandoc's
 # options (defaults files), Quarto project.
 LAYOUT_DIRS = (REPORT_DIR / "templates", REPORT_DIR / "assets", REPORT_DIR / "pandoc")
@@ -133,6 +143,11 @@ GUARD_SCANNED = (PROCESSED, BUILD, OUTPUT, LOGS)
 
 # ----------------------------------------------------------------------------- outside the DAG
 BUILD_LOCK = Path(".snakemake/ktreport-build.lock")
+# ``ktreport preview``: its own chapters and page, never report/output/.
+PREVIEW_DIR = REPORT_DIR / "_preview"
+PREVIEW_HTML = PREVIEW_DIR / "index.html"
+# What the preview watches: the chapters, how the report looks, the config, the data.
+PREVIEW_WATCHED = (CHAPTER_TEMPLATES_DIR, *LAYOUT_DIRS, CONFIG_FILE, RAW)
 BUILD_LOG = LOGS / "ktreport-build.log"
 VALIDATE_LOG = LOGS / "ktreport-validate.log"
 CACHE = Path(".cache/ktreport")

@@ -17,6 +17,7 @@ from ktreport import catalog
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
 from ktreport.core.safe import printable
+from ktreport.review import commands as cli_review
 
 app = typer.Typer(
     add_completion=False,
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Build, check and compare the KT Skills Investigation Report.",
 )
+cli_review.register(app)  # preview, comments (ktreport.review.commands)
 
 
 # The default folder of the partner data, as the options show it.
@@ -285,31 +287,9 @@ def build_info_command(
 
     from ktreport.core import provenance
 
-    root = Path.cwd()
-    fallback = "0.1"
-    config_path = root / catalog.CONFIG_FILE
-    if config_path.exists():
-        import yaml
-
-        config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-        fallback = str(config.get("report", {}).get("version", fallback))
-    info = provenance.build_info(root, {"report": {"version": fallback}}, raw_dir=Path(raw_dir))
-    if as_json:
-        _echo(json.dumps(info, indent=1, sort_keys=True))
-        return
-    _echo(f"Version           {info['version']}")
-    _echo(f"Commit            {info['commit'] or 'not a git checkout'}")
-    _echo(f"Date              {info['date']}")
-    _echo(f"Data fingerprint  {info['data_fingerprint']}")
-    _echo(f"Raw files         {len(info['raw_files'])}")
-    for entry in info["raw_files"]:
-        rows = "?" if entry["rows"] is None else entry["rows"]
-        _echo(
-            f"  {entry['path']:<45} {entry['partner']:<11} {rows:>5} rows  {entry['sha256'][:12]}"
-        )
-    _echo("Tools")
-    for tool, version in info["tools"].items():
-        _echo(f"  {tool:<11} {version or 'not available'}")
+    info = provenance.project_build_info(Path.cwd(), Path(raw_dir))
+    text = json.dumps(info, indent=1, sort_keys=True) if as_json else provenance.info_text(info)
+    _echo(text)
 
 
 @app.command()

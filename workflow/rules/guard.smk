@@ -6,6 +6,8 @@
 STAGED_OUTPUTS = [REPORT_HTML, REPORT_PDF, KEY_FIGURES_OUT]
 if config.get("archival_pdf", False):
     STAGED_OUTPUTS.append(REPORT_PDFA)
+if config.get("review_docx", True):
+    STAGED_OUTPUTS.append(REPORT_DOCX)
 RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in paths)
 
 

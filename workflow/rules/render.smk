@@ -27,6 +27,7 @@ rule write_chapters:
         library=library_files("chapters", "render"),
     output:
         chapters=CHAPTERS,
+        sources=CHAPTER_SOURCES,
         context=RENDER_CONTEXT,
     log:
         LOGS / "write_chapters.log",
@@ -111,3 +112,40 @@ rule render_archival_pdf:
         pdf_variant="pdf/a-3b",
     script:
         "../scripts/render_pdf.py"
+
+
+# The Word review copy: the figures as PNG (one kaleido session), then pandoc with the
+# house styles and a bookmark per paragraph to its chapter line (ktreport.render.docx).
+rule export_png_figures:
+    input:
+        jsons=FIGURE_JSONS,
+        library=library_files("render"),
+    output:
+        FIGURE_PNGS,
+    log:
+        LOGS / "export_png_figures.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/export_png_figures.py"
+
+
+rule render_docx:
+    input:
+        chapters=CHAPTERS,
+        sources=CHAPTER_SOURCES,
+        context=RENDER_CONTEXT,
+        pngs=FIGURE_PNGS,
+        layout=REPORT_LAYOUT,
+        library=library_files("chapters", "render"),
+    output:
+        REPORT_DOCX,
+    log:
+        LOGS / "render_docx.log",
+    conda:
+        "../../environment.yml"
+    params:
+        report_dir=REPORT_DIR,
+        docx_dir=DOCX_DIR,
+    script:
+        "../scripts/render_docx.py"

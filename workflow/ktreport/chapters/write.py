@@ -18,6 +18,7 @@ from ktreport.chapters.blocks import build_information
 from ktreport.chapters.environment import environment
 from ktreport.chapters.keyfigures import NamedMapping
 from ktreport.chapters.notes import open_notes
+from ktreport.chapters.sources import SourceLines, unmark, write_source_lines
 from ktreport.core.errors import KtreportError
 
 
@@ -117,15 +118,20 @@ def write_chapters(
         if notes:  # ktreport build --release says so first; this holds for snakemake too
             raise TemplateProblem("a release shows no authors' note; open:\n" + "\n".join(notes))
     env = environment(chapters_dir, skills=context.get("skills"), figures=context.get("figures"))
+    env.add_extension(SourceLines)  # each block's template line, for the review copy
     full_context = dict(context)
     full_context["kf"] = NamedMapping("kf", context.get("kf", {}))
     full_context["tables"] = NamedMapping("tables", context.get("tables", {}), "table")
     full_context["data"] = NamedMapping("data", context.get("data", {}), "table")
     full_context["build_information"] = lambda: build_information(context.get("build", {}))
     rendered: dict[str, str] = {}
+    source_lines: dict[str, list[tuple[int, int]]] = {}
     for template in templates:
         shown_as = f"{shown_dir}/{template.name}"
-        rendered[shown_as] = render_chapter(env, template, full_context, shown_as)
+        text, source_lines[template.name] = unmark(
+            render_chapter(env, template, full_context, shown_as)
+        )
+        rendered[shown_as] = text
     sources = {f"{shown_dir}/{t.name}": t.read_text(encoding="utf-8") for t in templates}
     unresolved = check_cross_references(rendered, sources)
     if unresolved:
@@ -137,4 +143,5 @@ def write_chapters(
         path = out_dir / chapter_output_name(template)
         path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         written.append(path)
+    write_source_lines(source_lines, out_dir)
     return written

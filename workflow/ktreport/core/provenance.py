@@ -235,3 +235,37 @@ def build_info(
         "raw_files": raw_file_list(root, raw_dir),
         "tools": tool_versions(include_quarto),
     }
+
+
+def project_build_info(root: Path, raw_dir: Path) -> dict[str, Any]:
+    """``build_info`` of the project in ``root``, its fallback version from config.yaml
+    (what ``ktreport build-info`` shows)."""
+    fallback = "0.1"
+    config_path = Path(root) / catalog.CONFIG_FILE
+    if config_path.exists():
+        import yaml  # only this command reads config.yaml here
+
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        fallback = str(config.get("report", {}).get("version", fallback))
+    return build_info(Path(root), {"report": {"version": fallback}}, raw_dir=raw_dir)
+
+
+def info_text(info: Mapping[str, Any]) -> str:
+    """``build_info`` for people: one line per fact, raw file and tool."""
+    lines = [
+        f"Version           {info['version']}",
+        f"Commit            {info['commit'] or 'not a git checkout'}",
+        f"Date              {info['date']}",
+        f"Data fingerprint  {info['data_fingerprint']}",
+        f"Raw files         {len(info['raw_files'])}",
+    ]
+    for entry in info["raw_files"]:
+        rows = "?" if entry["rows"] is None else entry["rows"]
+        lines.append(
+            f"  {entry['path']:<45} {entry['partner']:<11} {rows:>5} rows  {entry['sha256'][:12]}"
+        )
+    lines.append("Tools")
+    lines.extend(
+        f"  {tool:<11} {version or 'not available'}" for tool, version in info["tools"].items()
+    )
+    return "\n".join(lines)

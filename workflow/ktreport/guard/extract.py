@@ -2,7 +2,8 @@
 
 Everything a person could read or a tool could extract: the text and the attributes of
 HTML (entities decoded, embedded SVG and figure data included), the text, metadata and
-attachments of PDF files, the keys and values of JSON, and CSV, Markdown/.qmd and logs as
+attachments of PDF files, the text, comments, tracked changes, alt texts and properties of
+Word files (.docx), the keys and values of JSON, and CSV, Markdown/.qmd and logs as
 they are. Images and fonts hold no text and are skipped.
 """
 
@@ -233,11 +234,52 @@ def pdf_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+_WORD_PARTS = re.compile(r"^(word/[^/]+\.xml|docProps/[^/]+\.xml)$")
+_WORD_TEXT_TAGS = frozenset({"t", "delText", "instrText"})
+_WORD_ATTRIBUTES = ("descr", "title", "name", "author", "initials")
+
+
+def docx_text(path: Path) -> str:
+    """The text of a Word file: body, headers, footers, notes, comments, tracked
+    insertions and deletions, the images' alt texts and titles, and its properties."""
+    import xml.etree.ElementTree as ElementTree
+    import zipfile
+
+    parts: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(n for n in archive.namelist() if _WORD_PARTS.match(n)):
+                root = ElementTree.fromstring(archive.read(name))
+                line: list[str] = []
+                for element in root.iter():
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "p" and line:
+                        parts.append("".join(line))
+                        line = []
+                    if tag in _WORD_TEXT_TAGS:
+                        line.append(element.text or "")
+                    elif name.startswith("docProps/") and (element.text or "").strip():
+                        parts.append(element.text)
+                    for attribute, value in element.attrib.items():
+                        if attribute.rsplit("}", 1)[-1] in _WORD_ATTRIBUTES:
+                            parts.append(value)
+                if line:
+                    parts.append("".join(line))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError) as error:
+        raise GuardProblem(
+            f"{path.name} is not a readable Word file ({type(error).__name__}); "
+            "it may be incomplete: build again"
+        ) from None
+    return "\n".join(parts)
+
+
 def file_text(path: Path) -> str | None:
     """The searchable text of one output file, or None for a type that holds no text."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return pdf_text(path)
+    if suffix == ".docx":
+        return docx_text(path)
     if suffix in BINARY_SUFFIXES:
         return None
     data = path.read_bytes()

@@ -19,6 +19,7 @@ from ktreport.ingest.rawtable import (
     HEADER_SEARCH_ROWS,
     MAX_FILE_BYTES,
     RawTable,
+    column_letter,
     file_problem,
 )
 from ktreport.ingest.spelling import clean_cell, header_key
@@ -327,14 +328,4 @@ def _column_name(grid, columns, field: int) -> str:
     if best is not None and field < len(best) and best[field]:
         key = header_key(best[field])
         return key if key in known else best[field]
-    return _letter(field)
-
-
-def _letter(index: int) -> str:
-    """0 -> A, 26 -> AA (as ``readers.column_letter``, which imports this module)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return column_letter(field)

@@ -26,11 +26,21 @@ def timing_line(engine: str, seconds: float) -> str:
     return f"time {engine} {seconds:.3f} s"
 
 
-def run_engine(command: Sequence[str], cwd: Path, what: str) -> subprocess.CompletedProcess:
-    """Run ``command`` in ``cwd``; a failure is a ``RenderProblem`` naming ``what``."""
+def run_engine(
+    command: Sequence[str], cwd: Path, what: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``command`` in ``cwd`` (``env``: variables added to this process's); a failure is
+    a ``RenderProblem`` naming ``what``."""
+    environment = {**os.environ, **env} if env else None
     try:
         result = subprocess.run(
-            list(command), cwd=cwd, capture_output=True, text=True, check=False, timeout=900
+            list(command),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+            env=environment,
         )
     except OSError as exc:
         raise RenderProblem(f"{what} could not be started: {exc}") from None

@@ -61,6 +61,7 @@ from ktreport.tools.bench_measure import (
     scale_label,
     tail,
 )
+from ktreport.tools.bench_preview import measure_preview
 from ktreport.tools.bench_report import summarise
 
 # The names workflow/scripts/bench.py and the tests use, wherever they are defined.
@@ -199,6 +200,7 @@ def bench_scale(
             use_synthetic_data(project, scale, options.seed)
         _cold_build(session)
         _noop_rebuilds(session)
+        session.record("preview_reload", **measure_preview(project.path, options.repeat))
         template = append_sentence(project.path / "report" / "chapters")
         _rebuild(
             session,
