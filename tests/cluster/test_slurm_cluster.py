@@ -94,11 +94,14 @@ def snakemake(tree: Path, *args: str, env: dict[str, str], log: Path) -> int:
 
 
 def compared_files(tree: Path) -> dict[str, bytes]:
+    """Every output file. The content stamps are left out: they record the raw files' own
+    metadata (inode, change time) in each tree, not anything the pipeline made."""
+    stamps = tree / "data" / "processed" / "stamps"
     return {
         path.relative_to(tree).as_posix(): path.read_bytes()
         for folder in COMPARED
         for path in sorted((tree / folder).rglob("*"))
-        if path.is_file()
+        if path.is_file() and stamps not in path.parents
     }
 
 
