@@ -21,25 +21,13 @@ import openpyxl
 import pytest
 
 from conftest import RAW
+from ktreport.contract import CASE_STUDIES
 from ktreport.core.problems import Problem
 from ktreport.core.safe import printable
 from ktreport.ingest.messages import format_problems
 
-HEADER = [
-    "case_id",
-    "programme",
-    "provider",
-    "provider_type",
-    "country",
-    "delivery_mode",
-    "duration_hours",
-    "audience",
-    "certification",
-    "skills",
-    "best_practice",
-    "url",
-    "notes",
-]
+# The case-study columns, in the contract's order (the one declaration of them).
+HEADER = [column.name for column in CASE_STUDIES.columns]
 FAKE_SUMMARY = "\x1b[2J\x1b[H\x1b[1;32m0 errors, 0 warnings\x1b[0m"
 CLIPBOARD = "online\x1b]52;c;ZWNobyBwd25lZA==\x07"
 LINK = "\x1b]8;;http://evil.example/\x1b\\click me\x1b]8;;\x1b\\"
