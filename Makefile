@@ -35,8 +35,8 @@ validate: $(STAMP) ## Check the partner files in data/raw/ and list every proble
 preview: $(STAMP) chromium ## Live HTML preview on 127.0.0.1 that reloads on every edit: make preview [PORT=8765]
 	@$(BIN)/ktreport preview --port $(or $(PORT),8765)
 
-report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/
-	@$(BIN)/ktreport build --cores $(CORES)
+report: $(STAMP) chromium ## Build the report (HTML and PDF) from data/raw/ (PROFILE=slurm: on Slurm)
+	@$(BIN)/ktreport build --cores $(CORES)$(if $(PROFILE), --profile $(PROFILE))
 
 release: $(STAMP) chromium ## Build the release at a tag (clean tree, no open authors' note)
 	@$(BIN)/ktreport build --release --cores $(CORES)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from project_builds import ROOT, copy_project, environment  # noqa: E402
+from project_builds import ROOT, copy_project, environment, ktreport_command  # noqa: E402
 
 pytestmark = pytest.mark.cluster
 
@@ -73,9 +73,8 @@ def cluster() -> dict[str, str]:
         slurm_sh("stop", env)
 
 
-def snakemake(tree: Path, *args: str, env: dict[str, str], log: Path) -> int:
-    """``snakemake ARGS`` in ``tree`` with its own library; killed (group) on timeout."""
-    command = [str(Path(sys.executable).parent / "snakemake"), *args]
+def run_in(tree: Path, command: list[str], env: dict[str, str], log: Path) -> int:
+    """``command`` in ``tree`` with its own library; killed (group) on timeout."""
     with log.open("w", encoding="utf-8") as stream:
         process = subprocess.Popen(
             command,
@@ -130,18 +129,21 @@ def test_slurm_build_equals_local_build(cluster, tmp_path):
     on_slurm = copy_project(tmp_path / "slurm")
 
     started = time.monotonic()
-    code = snakemake(local, "--cores", "2", env={}, log=tmp_path / "local.log")
+    code = run_in(
+        local, ktreport_command("build", "--cores", "2"), env={}, log=tmp_path / "local.log"
+    )
     local_seconds = time.monotonic() - started
     assert code == 0, (tmp_path / "local.log").read_text()[-6000:]
 
     started = time.monotonic()
-    log = tmp_path / "slurm.log"
-    code = snakemake(
-        on_slurm, "--workflow-profile", "profiles/slurm-test", "--cores", "2", env=cluster, log=log
-    )
+    # The user's command, as the README gives it: `ktreport build --profile slurm-test`.
+    command = ktreport_command("build", "--cores", "2", "--profile", "slurm-test")
+    code = run_in(on_slurm, command, env=cluster, log=tmp_path / "slurm.log")
     slurm_seconds = time.monotonic() - started
-    output = log.read_text(encoding="utf-8")
-    assert code == 0, f"snakemake through Slurm exited {code}:\n{output[-8000:]}"
+    said = (tmp_path / "slurm.log").read_text(encoding="utf-8")
+    assert "Profile profiles/slurm-test: jobs run on slurm." in said, said
+    output = (on_slurm / "logs" / "ktreport-build.log").read_text(encoding="utf-8")
+    assert code == 0, f"ktreport build through Slurm exited {code}:\n{said}\n{output[-8000:]}"
 
     job_ids = re.findall(r"has been submitted with SLURM jobid (\d+)", output)
     print(f"\nlocal build {local_seconds:.0f} s, Slurm build {slurm_seconds:.0f} s")

@@ -28,6 +28,8 @@ LOGS = Path("logs")
 LIBRARY = Path("workflow/ktreport")
 CONFIG_FILE = Path("config.yaml")
 CONFIG_SCHEMA = Path("workflow/schemas/config.schema.yaml")
+# Snakemake workflow profiles (`ktreport build --profile slurm`).
+PROFILES = Path("profiles")
 
 # ----------------------------------------------------------------------------- stage 0: raw
 PARTNERS_FILE = "partners.csv"

@@ -317,6 +317,18 @@ def dictionary(
     _echo(f"Wrote {target}.")
 
 
+def _profile(profiles, root: Path, name: str) -> Path:
+    """The profile folder for ``--profile name``, checked; exits 1 with the reason if not."""
+    try:
+        chosen = profiles.resolve(root, name)
+        executor = profiles.check(root, chosen)
+    except profiles.ProfileProblem as problem:
+        _say(f"Error: {problem}")
+        raise typer.Exit(1) from None
+    _say(f"Profile {chosen}: jobs run on {executor}.")
+    return chosen
+
+
 @app.command()
 def build(
     cores: str = typer.Option("all", "--cores", help="CPU cores to use: a number or 'all'."),
@@ -327,9 +339,15 @@ def build(
         False, "--wait", help="If another build is running here, wait for it to finish."
     ),
     release: bool = typer.Option(False, "--release", help="Build the release (clean, at a tag)."),
+    profile: str = typer.Option(
+        "",
+        "--profile",
+        help="Run the jobs as a Snakemake profile says: a folder of profiles/ or a path.",
+    ),
 ) -> None:
     """Build the report: check config and data, run the pipeline, say where the report is."""
     from ktreport.run import build as building
+    from ktreport.run import profiles
 
     root = Path.cwd()
     interrupted = "Interrupted. The previous report in report/output/ is unchanged."
@@ -340,11 +358,12 @@ def build(
             _say(f"Error: {problem}")
         if problems:
             raise typer.Exit(1)
+        chosen = _profile(profiles, root, profile) if profile else None
         with building.BuildLock(root, wait=wait):
             _validate_before_building()
             _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
             outcome = building.build_report(
-                root, cores=cores, dry_run=dry_run, progress=_say, release=release
+                root, cores=cores, dry_run=dry_run, progress=_say, release=release, profile=chosen
             )
     if not outcome.ok:
         _say(f"Error: {outcome.message}")

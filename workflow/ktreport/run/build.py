@@ -32,7 +32,7 @@ from ktreport.catalog import (
 )
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
-from ktreport.run import snakemake
+from ktreport.run import profiles, snakemake
 from ktreport.run.failures import explain_failure
 from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
 from ktreport.run.release import check_release as release_check
@@ -289,11 +289,13 @@ def build_report(
     dry_run: bool = False,
     progress: Progress = _quiet,
     release: bool = False,
+    profile: Path | None = None,
 ) -> BuildOutcome:
     """Run the workflow in ``root`` (the caller holds ``BuildLock`` and has validated the
     data). Snakemake's whole output goes to ``logs/ktreport-build.log``; ``progress``
     receives the lines worth showing. ``release``: the release at a tag (``run.release``:
-    ``ReleaseProblem`` when it cannot be built), else a draft."""
+    ``ReleaseProblem`` when it cannot be built), else a draft. ``profile``: a Snakemake
+    workflow profile folder (``run.profiles.resolve``), e.g. the Slurm one."""
     root = Path(root)
     if release:
         progress(f"Building the release {release_check(root)}.")
@@ -311,6 +313,8 @@ def build_report(
         command.append("--dry-run")
     if release:
         command += RELEASE_CONFIG
+    if profile is not None:
+        command += profiles.arguments(profile)
     if publish_pending(root):
         command += ["--forcerun", GUARD_RULE]
     log = root / BUILD_LOG
