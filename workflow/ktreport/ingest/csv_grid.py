@@ -14,6 +14,7 @@ import re
 import stat
 from pathlib import Path
 
+from ktreport.core.faults import is_environment_fault
 from ktreport.core.problems import Problem
 from ktreport.ingest.rawtable import (
     HEADER_SEARCH_ROWS,
@@ -140,6 +141,8 @@ def _read_regular_file(path: Path, display: str, table: RawTable) -> bytes | Non
                     return stream.read()
                 what = "it is not a regular file"
     except OSError as error:
+        if is_environment_fault(error):
+            raise  # not the partner's data: this machine's (permission denied): core.faults
         what = f"it cannot be opened ({error.strerror})"
     table.problems.append(
         file_problem(display, f"the file is not read: {what}", "put a real file in its place")
