@@ -213,7 +213,9 @@ def test_protected_table_cells_and_caption(written):
 
     assert cells(malta) == ["[Malta]{.nowrap}", small, small, small]
     assert cells(italy) == ["[Italy]{.nowrap}", small, "[0]{.nowrap}", "[c]{.nowrap}"]
-    assert "small-cell protection; < 5: fewer than 5 interviewees; c: withheld" in text
+    note = text.split(":::")[1]  # the note under the table, not in the caption
+    assert note.startswith(" {.table-note}\nSmall-cell protection. \\< 5\\: fewer than 5 ")
+    assert "c\\: withheld" in note and "By country" not in note
 
 
 def test_protected_files_hold_no_small_count(written):
@@ -297,3 +299,41 @@ def test_every_chapter_renders_the_small_country_protected(written, tmp_path):
         encoding="utf-8",
     )
     assert check_small_cells([written / "key_figures.json", html], 5) == []
+
+
+def test_small_countries_are_pooled_then_protected():
+    """A 10 (6 HEI, 4 business), B 2 (HEI), C 1 (business), D 3 (1 HEI, 2 experts).
+    B, C, D pool into Other countries: HEI 3, business 1, experts 2, total 6. A's 4 is
+    small and alone in its row (10 − 6 would give it): A's 6 is withheld."""
+    from ktreport.aggregate.disclosure_tables import TABLE_RULES, pool_small_rows
+
+    groups = ["hei_kt_professional", "business_kt_professional", "kt_expert", "other"]
+    rows = [("A", 6, 4, 0), ("B", 2, 0, 0), ("C", 0, 1, 0), ("D", 1, 0, 2)]
+    frame = pd.DataFrame(
+        [
+            {
+                "country": c,
+                "country_name": c,
+                "region": "Europe",
+                **dict(zip(groups[:3], v, strict=True)),
+                "other": 0,
+            }
+            for c, *v in rows
+        ]
+    )
+    frame["total"] = frame[groups].sum(axis=1)
+    rule = TABLE_RULES["interview_sample_table"]
+    pooled = pool_small_rows(frame, [*groups, "total"], 5)
+    assert pooled["country_name"].tolist() == ["A", "Other countries (3, fewer than 5 each)"]
+    assert pooled.iloc[1][[*groups, "total"]].tolist() == [3, 1, 2, 0, 6]
+    protected = protect_table(pooled, rule.counts, None, 5, lines=rule.lines)
+    assert suppressed_cells(protected.iloc[0]) == {
+        "hei_kt_professional": COMPLEMENTARY,
+        "business_kt_professional": SMALL,
+    }
+    assert suppressed_cells(protected.iloc[1]) == {
+        "hei_kt_professional": SMALL,
+        "business_kt_professional": SMALL,
+        "kt_expert": SMALL,
+    }
+    assert protected["total"].tolist() == [10, 6]

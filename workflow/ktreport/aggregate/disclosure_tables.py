@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ktreport import contract
+from ktreport.core.style import fewer_than
 
 if TYPE_CHECKING:  # pandas is imported where a table is protected: the figures import
     import pandas as pd  # the words of the protection and must not pay for pandas
@@ -214,12 +215,45 @@ TABLE_RULES: dict[str, TableRule] = {
 }
 
 
+POOLED_COLUMN = "pooled"
+
+
+def pool_small_rows(frame: pd.DataFrame, counts: Sequence[str], min_cell: int) -> pd.DataFrame:
+    """The country table with the countries of fewer than ``min_cell`` interviewees in all
+    (column ``total``) as one last row, "Other countries", their counts added up; the
+    column ``pooled`` marks it. Rows of 1 … 4 each say little and would fill a page."""
+    import pandas as pd
+
+    if min_cell <= 1:
+        return frame
+    out = frame.assign(**{POOLED_COLUMN: False})
+    few = out["total"].map(lambda value: small(value, min_cell))
+    if few.sum() < 2:
+        return out  # one small country alone is protected cell by cell
+    pooled = {column: int(out.loc[few, column].sum()) for column in counts}
+    row = {
+        **{column: "" for column in out.columns},
+        **pooled,
+        "country_name": f"Other countries ({int(few.sum())}, {fewer_than(min_cell)} each)",
+        POOLED_COLUMN: True,
+    }
+    kept = out[~few].reset_index(drop=True)
+    return pd.concat([kept, pd.DataFrame([row])], ignore_index=True).astype(
+        {column: "int64" for column in counts}
+    )
+
+
 def protect_aggregates(
     aggregates: Mapping[str, pd.DataFrame], min_cell: int
 ) -> dict[str, pd.DataFrame]:
-    """Every aggregate table of ``TABLE_RULES`` protected (``protect_table``); the others
-    as they are."""
+    """Every aggregate table of ``TABLE_RULES`` protected (``protect_table``), the small
+    countries of the country table pooled first (``pool_small_rows``); the others as
+    they are."""
     out = dict(aggregates)
+    if "interview_sample_table" in out:
+        out["interview_sample_table"] = pool_small_rows(
+            out["interview_sample_table"], _GROUP_COLUMNS, min_cell
+        )
     for name, rule in TABLE_RULES.items():
         if name in out:
             out[name] = protect_table(

@@ -80,15 +80,16 @@ def _protected(column: str, reason: str, min_cell: int) -> str:
 
 
 def _protection_note(marks: set[str], min_cell: int) -> str:
-    """What the marks of the suppressed cells mean, for the caption."""
+    """What the marks of the suppressed cells mean: a note under the table (not in the
+    caption, which the list of tables repeats)."""
     words = []
     if any(m.startswith("<") for m in marks):
         words.append(f"< {min_cell}: fewer than {min_cell} interviewees")
     if "c" in marks:
         words.append("c: withheld, so that a smaller number cannot be worked out by subtraction")
     if MISSING in marks:
-        words.append(f"{MISSING}: not shown, computed from fewer than {min_cell} interviewees")
-    return f" (small-cell protection; {'; '.join(words)})"
+        words.append(f"{MISSING}: not shown, as the number it is computed from")
+    return "\n::: {.table-note}\nSmall-cell protection. " + md("; ".join(words) + ".") + "\n:::\n"
 
 
 def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[..., str]:
@@ -165,9 +166,9 @@ def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[.
                 else:
                     cells.append(_cell(_shortened(row[c]), formatters[c]))
             rows.append(cells)
-        if marks:
-            caption += _protection_note(marks, min_cell)
-        return pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id) + "\n"
+        note = _protection_note(marks, min_cell) if marks else ""
+        table_md = pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id)
+        return table_md + "\n" + note
 
     return table
 

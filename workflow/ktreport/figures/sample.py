@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # frames come in from the caller; no pandas import needed her
     import pandas as pd
 
 
+POOLED = "pooled"  # aggregate.disclosure_tables.POOLED_COLUMN (that module imports pandas)
+
+
 def _shown(value: object) -> int | None:
     """A cell of a protected table: its count, or None when it is suppressed (empty)."""
     return None if value is None or value != value else int(value)  # noqa: PLR0124 (NaN)
@@ -38,21 +41,26 @@ def _shown(value: object) -> int | None:
 
 def interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:
     """Interviews by country and group. Small cells (``aggregate.disclosure``) are not
-    drawn: a country's hidden groups are one hatched segment, and the countries whose
-    total is hidden one hatched bar "Other countries", when that sum is itself publishable."""
+    drawn: a country's hidden groups are one hatched segment; the small countries pooled
+    by the protection are the last bar, and countries whose total is hidden one more
+    hatched bar when that sum is itself publishable."""
     table = aggregates["interview_sample_table"]
     n = int(kf["n_interviews"]["value"])
     min_cell = int(kf.get("min_cell", {}).get("value") or 1)
     present = [g for g in contract.RESPONDENT_GROUPS if g in set(_present_groups(aggregates))]
     shown = table[table["total"].notna()]
     totals = {row["country_name"]: int(row["total"]) for _, row in shown.iterrows()}
-    countries = sorted(totals, key=lambda c: (-totals[c], c))
+    flags = shown[POOLED] if POOLED in shown.columns else [False] * len(shown)
+    pooled_rows = {
+        c for c, flag in zip(shown["country_name"], flags, strict=True) if flag in (True, "True")
+    }
+    countries = sorted(totals, key=lambda c: (c in pooled_rows, -totals[c], c))
     cells = {
         row["country_name"]: {g: _shown(row[g]) for g in present} for _, row in shown.iterrows()
     }
     pooled = n - sum(totals.values())
     n_pooled = int(table["total"].isna().sum())
-    other = f"Other countries ({fewer_than(min_cell)} each)"
+    other = f"Countries not shown ({fewer_than(min_cell)} each)"
     fig = go.Figure()
     for group in present:
         values = [cells[c][group] for c in countries] + ([None] if n_pooled else [])
@@ -88,8 +96,8 @@ def interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, di
     group_parts = [
         f"{label(g)} {fewer_than(min_cell) if sizes[g] is None else int(sizes[g])}" for g in present
     ]
-    top = max(totals.values(), default=0)
-    most = [c for c in countries if totals[c] == top]
+    top = max([totals[c] for c in countries if c not in pooled_rows], default=0)
+    most = [c for c in countries if totals[c] == top and c not in pooled_rows]
     n_countries = int(kf.get("n_countries_interviews", {}).get("value") or len(totals))
     alt = (
         f"Stacked bar chart of the {n} interviews by country of the interviewee and respondent "
@@ -98,8 +106,8 @@ def interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, di
     )
     alt += f"; interviewees work in {style.plural(n_countries, 'country', 'countries')}."
     caption = "Interviews by country of the interviewee and respondent group."
-    if n_pooled or any(hidden):
-        note = _protection_note(min_cell, n_pooled, pooled >= min_cell)
+    if n_pooled or any(hidden) or pooled_rows:
+        note = _protection_note(min_cell, n_pooled, pooled >= min_cell, bool(pooled_rows))
         caption += note
         alt += note
     caption = sourced(caption, SOURCE_INTERVIEWS, n)
@@ -107,20 +115,22 @@ def interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, di
     return FigureSpec("fig-interview-sample", title, caption, alt, fig, n=n, height=height)
 
 
-def _protection_note(min_cell: int, n_pooled: int, pooled_shown: bool) -> str:
-    """What the hatched parts of the interview-sample chart stand for."""
+def _protection_note(min_cell: int, n_hidden: int, hidden_shown: bool, pooled: bool) -> str:
+    """What the hatched parts and the pooled bar of the interview-sample chart stand for."""
     note = (
         f" Small-cell protection: groups of {fewer_than(min_cell)} interviewees in a "
         "country, and a group that would let a reader work one out by subtraction, are "
         "drawn together as the hatched segment"
     )
-    if not n_pooled:
+    if pooled:
+        note += (
+            f"; the countries of {fewer_than(min_cell)} interviewees each are added up as "
+            "Other countries"
+        )
+    if not n_hidden:
         return note + "."
-    where = "are the hatched bar Other countries." if pooled_shown else "are not shown."
-    return (
-        note + f"; the {style.plural(n_pooled, 'country', 'countries')} with "
-        f"{fewer_than(min_cell)} interviewees each {where}"
-    )
+    where = "are the hatched bar Countries not shown" if hidden_shown else "are not shown"
+    return note + f"; {style.plural(n_hidden, 'country', 'countries')} {where}."
 
 
 def _present_groups(aggregates: Mapping[str, pd.DataFrame]) -> list[str]:
