@@ -199,8 +199,6 @@ def protect_key_figures(figures: dict[str, dict], min_cell: int) -> dict[str, di
             out[name] = _suppressed(record, reasons[name], min_cell)
             continue
         out[name] = dict(record)
-        if respondent_kind(name) == "who" and small(record.get("n"), min_cell):
-            out[name]["n"] = None
     return out
 
 
