@@ -337,3 +337,16 @@ def test_small_countries_are_pooled_then_protected():
         "kt_expert": SMALL,
     }
     assert protected["total"].tolist() == [10, 6]
+
+
+def test_a_quote_does_not_name_the_country_of_a_small_group(raw):
+    """Italy has 4 HEI and 3 business professionals, each of whom gave a quote: with
+    min_cell 4 the HEI quote keeps "Italy", the business one loses it; with 5 both do."""
+    aggregates, _ = raw
+    assert aggregates["quotes"]["country_name"].tolist() == ["Italy", "Italy"]
+    four = protect_aggregates(aggregates, 4)["quotes"].set_index("interview_id")
+    assert four.loc["I02", "country_name"] == "Italy"
+    assert four.loc["I07", "country_name"] is None and four.loc["I07", "country"] is None
+    five = protect_aggregates(aggregates, 5)["quotes"]
+    assert five["country_name"].isna().all()
+    assert five["quote"].tolist() == aggregates["quotes"]["quote"].tolist()

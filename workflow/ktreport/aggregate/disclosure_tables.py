@@ -218,6 +218,21 @@ TABLE_RULES: dict[str, TableRule] = {
 POOLED_COLUMN = "pooled"
 
 
+def unnamed_countries(quotes: pd.DataFrame, cells: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """The quotes, the country left out (empty) where the quote's respondent group has
+    fewer than ``min_cell`` interviewees in it: "— KT expert, Austria" would name the
+    one Austrian expert, who agreed to be quoted anonymously."""
+    if min_cell <= 1:
+        return quotes
+    sizes = {(g, c): n for g, c, n in cells[["respondent_group", "country", "n"]].itertuples(False)}
+    out = quotes.copy()
+    keys = zip(out["respondent_group"], out["country"], strict=True)
+    few = [small(sizes.get(key, 0), min_cell) for key in keys]
+    out["country"] = out["country"].astype("object").where([not f for f in few], None)
+    out["country_name"] = out["country_name"].astype("object").where([not f for f in few], None)
+    return out
+
+
 def pool_small_rows(frame: pd.DataFrame, counts: Sequence[str], min_cell: int) -> pd.DataFrame:
     """The country table with the countries of fewer than ``min_cell`` interviewees in all
     (column ``total``) as one last row, "Other countries", their counts added up; the
@@ -250,6 +265,10 @@ def protect_aggregates(
     countries of the country table pooled first (``pool_small_rows``); the others as
     they are."""
     out = dict(aggregates)
+    if {"quotes", "interviews_by_group_country"} <= set(out):
+        out["quotes"] = unnamed_countries(
+            out["quotes"], out["interviews_by_group_country"], min_cell
+        )
     if "interview_sample_table" in out:
         out["interview_sample_table"] = pool_small_rows(
             out["interview_sample_table"], _GROUP_COLUMNS, min_cell
