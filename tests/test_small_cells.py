@@ -290,6 +290,15 @@ def test_every_chapter_renders_the_small_country_protected(written, tmp_path):
     chapters = write_chapters(root / "report" / "chapters", context, tmp_path / "chapters")
     text = "\n".join(path.read_text(encoding="utf-8") for path in chapters)
     assert "fewer than 5" in text
+    skills = next(p for p in chapters if "skills" in p.name).read_text(encoding="utf-8")
+    signatures = [i for i, line in enumerate(skills.splitlines()) if line.startswith("> — ")]
+    assert signatures, "the small country's quotes are shown"
+    for i in signatures:  # each quote is signed by its group alone (Italy: 4 and 3)
+        assert skills.splitlines()[i] in (
+            "> — KT professional in higher education",
+            "> — KT professional in business",
+        )
+        assert skills.splitlines()[i + 1] == ""
     annex = next(p for p in chapters if "interview-sample" in p.name).read_text(encoding="utf-8")
     malta = next(line for line in annex.splitlines() if "Malta" in line)
     assert "<\u00a05" in malta and not re.search(r"\[[1-4]\]", malta)
