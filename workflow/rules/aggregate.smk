@@ -12,6 +12,9 @@ rule aggregate_tables:
         LOGS / "aggregate_tables.log",
     conda:
         "../../environment.yml"
+    params:
+        # Small-cell protection: a change rebuilds the key figures and all that follows.
+        min_cell=config["min_cell"],
     script:
         "../scripts/aggregate_tables.py"
 

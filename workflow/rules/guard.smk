@@ -27,5 +27,6 @@ rule check_personal_data:
         publish_dir=OUTPUT,
         scanned=list(GUARD_SCANNED),
         public=config["report"].get("consortium", []),
+        min_cell=config["min_cell"],
     script:
         "../scripts/check_personal_data.py"

@@ -13,6 +13,7 @@ def main(smk) -> int:
             processed_dir=Path(smk.input.tables[0]).parent,
             out_dir=Path(smk.output.tables[0]).parent,
             key_figures_path=Path(smk.output.key_figures),
+            min_cell=int(smk.params.min_cell),
         )
         return f"{len(smk.output.tables)} aggregate tables, {len(figures)} key figures\n"
 

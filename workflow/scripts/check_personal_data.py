@@ -9,9 +9,11 @@ from pathlib import Path
 from ktreport.core.safe import printable
 from ktreport.guard import (
     check_personal_data,
+    check_small_cells,
     files_under,
     leak_message,
     publish,
+    small_cell_message,
 )
 from ktreport.run.script import Failed, run_step
 
@@ -33,10 +35,17 @@ def main(smk) -> int:
             message = leak_message(result.leaks)
             print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
+        min_cell = int(smk.params.min_cell)
+        small = check_small_cells(outputs, min_cell)
+        if small:
+            message = small_cell_message(small, min_cell)
+            print(printable(f"check_personal_data: {message}"), file=sys.stderr)
+            return Failed(message + "\n")
         published = publish(outputs, Path(smk.params.publish_dir))
         summary = (
             f"{result.n_values} personal values searched in {len(result.scanned)} files "
             f"({len(result.skipped)} without text skipped): none found.\n"
+            f"No published number of interviewees below min_cell {min_cell}.\n"
             + "".join(f"published {p.as_posix()}\n" for p in published)
         )
         marker.write_text(summary, encoding="utf-8")

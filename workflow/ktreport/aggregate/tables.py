@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ktreport.aggregate import annex, formats, offer, sample, skills
+from ktreport.aggregate import annex, disclosure, formats, offer, sample, skills
 from ktreport.aggregate.key_figures import key_figures
 from ktreport.aggregate.loading import load_processed
 from ktreport.catalog import AGGREGATE_NAMES
@@ -82,11 +82,20 @@ def build_aggregates(processed_dir: Path) -> dict[str, pd.DataFrame]:
     return aggregate_tables(load_processed(Path(processed_dir)))
 
 
-def aggregate_processed(processed_dir: Path, out_dir: Path, key_figures_path: Path) -> dict:
-    """Build, write and return the aggregates and key figures (what the rule and CLI run)."""
+def aggregate_processed(
+    processed_dir: Path, out_dir: Path, key_figures_path: Path, min_cell: int = 1
+) -> dict:
+    """Build, write and return the aggregates and key figures (what the rule and CLI run),
+    small cells suppressed (``disclosure``; the workflow passes config ``min_cell``, 1
+    suppresses nothing). The key figures are computed before, so rankings see every cell."""
     tables = load_processed(Path(processed_dir))
     aggregates = aggregate_tables(tables)
     figures = key_figures(aggregates, tables)
+    if min_cell > 1:
+        figures = disclosure.protect_key_figures(figures, min_cell)
+        aggregates = disclosure.protect_aggregates(aggregates, min_cell)
+    figures["min_cell"] = disclosure.min_cell_figure(min_cell)
+    figures = {name: figures[name] for name in sorted(figures)}
     write_aggregates(aggregates, out_dir)
     write_key_figures(figures, key_figures_path)
     return figures

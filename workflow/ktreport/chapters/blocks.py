@@ -13,6 +13,7 @@ import jinja2
 import pandas as pd
 
 from ktreport import contract
+from ktreport.aggregate.disclosure import COMPLEMENTARY, FLAG_COLUMN, suppressed_cells
 from ktreport.chapters.filters import md, num
 from ktreport.chapters.keyfigures import KeyFigure
 from ktreport.chapters.layout import CELL_CHARS, pipe_table, shorten
@@ -66,7 +67,32 @@ def _shortened(value: Any) -> Any:
     return shorten(value) if _is_long(value) else value
 
 
-def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
+def _is_count_column(column: str) -> bool:
+    return column in ("n", "total", *contract.RESPONDENT_GROUPS) or column.startswith("n_")
+
+
+def _protected(column: str, reason: str, min_cell: int) -> str:
+    """A suppressed cell (``aggregate.disclosure``): "< 5" (a small count), "c" (withheld
+    against subtraction), "–" (a share or mean not shown)."""
+    if not _is_count_column(column):
+        return MISSING
+    return "c" if reason == COMPLEMENTARY else f"<\u00a0{min_cell}"
+
+
+def _protection_note(marks: set[str], min_cell: int) -> str:
+    """What the marks of the suppressed cells mean: a note under the table (not in the
+    caption, which the list of tables repeats)."""
+    words = []
+    if any(m.startswith("<") for m in marks):
+        words.append(f"< {min_cell}: fewer than {min_cell} interviewees")
+    if "c" in marks:
+        words.append("c: withheld, so that a smaller number cannot be worked out by subtraction")
+    if MISSING in marks:
+        words.append(f"{MISSING}: not shown, as the number it is computed from")
+    return "\n::: {.table-note}\nSmall-cell protection. " + md("; ".join(words) + ".") + "\n:::\n"
+
+
+def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[..., str]:
     def table(
         frame: pd.DataFrame | Iterable[Mapping[str, Any]],
         id: str,  # noqa: A002 - the Quarto name of the table (tbl-…)
@@ -128,8 +154,21 @@ def make_table(filters: Mapping[str, Callable]) -> Callable[..., str]:
                 f"{caption} ({plural(long, 'cell')} of more than {num(CELL_CHARS)} characters "
                 f"shortened, ending in …; the full text is in {where})"
             )
-        rows = [[_cell(_shortened(row[c]), formatters[c]) for c in headers] for row in records]
-        return pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id) + "\n"
+        rows, marks = [], set()
+        for row in records:
+            hidden = suppressed_cells(row) if FLAG_COLUMN in row else {}
+            cells = []
+            for c in headers:
+                if c in hidden:
+                    mark = _protected(c, hidden[c], min_cell)
+                    marks.add(mark)
+                    cells.append(md(mark))
+                else:
+                    cells.append(_cell(_shortened(row[c]), formatters[c]))
+            rows.append(cells)
+        note = _protection_note(marks, min_cell) if marks else ""
+        table_md = pipe_table([md(h) for h in headers.values()], rows, numeric, caption, id)
+        return table_md + "\n" + note
 
     return table
 

@@ -25,6 +25,7 @@ def environment(
     *,
     skills: Mapping[str, str] | None = None,
     figures: Mapping[str, Mapping[str, Any]] | None = None,
+    min_cell: int = 1,
 ) -> jinja2.Environment:
     """The one configured jinja2 environment for the chapters in ``chapters_dir``."""
     env = jinja2.Environment(
@@ -42,7 +43,7 @@ def environment(
     env.filters.update(filters)
     env.globals.update(
         figure=make_figure(figures or {}),
-        table=make_table(filters),
+        table=make_table(filters, min_cell),
         n_of=n_of,
         plural=plural,
         join_list=join_list,

@@ -42,6 +42,12 @@ def source_span(value: Any, text: str) -> str:
     return value.span(text) if isinstance(value, KeyFigure) else text
 
 
+def _hidden(value: Any) -> bool:
+    """A key figure suppressed by the small-cell protection: it prints its own words
+    ("fewer than 5", "not shown") in its source span, whatever the filter."""
+    return isinstance(value, KeyFigure) and bool(value.suppressed)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
@@ -49,6 +55,8 @@ def _is_number(value: Any) -> bool:
 def num(value: Any, digits: int | None = None) -> str:
     """A number in house style (``style.number``): thousands separated by commas, ``digits``
     decimals (integers as integers when ``digits`` is None, other numbers with one decimal)."""
+    if _hidden(value):
+        return str(value)
     plain = value_of(value)
     text = plain_number(plain, digits)
     return source_span(value, text) if _is_number(plain) and not is_missing(plain) else text
@@ -62,6 +70,8 @@ def pct(value: Any, digits: int = 0) -> str:
     Whole percentages by default: with the sample sizes of this study a decimal would claim
     a precision the data do not have.
     """
+    if _hidden(value):
+        return str(value)
     plain = value_of(value)
     if is_missing(plain):
         return MISSING
@@ -71,6 +81,8 @@ def pct(value: Any, digits: int = 0) -> str:
 def pp(value: Any, digits: int = 0, sign: bool = True) -> str:
     """A difference of two shares in percentage points (``style.pp``): 0.12 → "+12
     percentage points"."""
+    if _hidden(value):
+        return str(value)
     plain = value_of(value)
     if is_missing(plain):
         return MISSING
@@ -118,7 +130,11 @@ def number_words(n: int) -> str:
 def sentence_number(value: Any) -> str:
     """A count that opens a sentence, spelled out and capitalised (house style: a sentence
     never opens with a numeral): 17 → "Seventeen", 0 → "No"; its source span is kept.
-    Above 999 the words would be clumsy: the template must rephrase (an error says so)."""
+    Above 999 the words would be clumsy: the template must rephrase (an error says so).
+    A suppressed count opens as "Fewer than 5"."""
+    if _hidden(value):
+        text = value.formatted()
+        return value.span(escape(text[:1].upper() + text[1:]))
     plain = value_of(value)
     if not _is_number(plain) or is_missing(plain) or plain != int(plain):
         raise jinja2.UndefinedError(f"sentence_number needs a whole count, not {plain!r}")
@@ -138,7 +154,11 @@ def n_of(n: Any, total: Any) -> str:
 
 
 def plural(n: Any, singular: str, plural_form: str | None = None, with_number: bool = True):
-    """ "1 programme" / "3 programmes" (``with_number=False``: the word only)."""
+    """ "1 programme" / "3 programmes" (``with_number=False``: the word only); a
+    suppressed count "fewer than 5 interviewees"."""
+    if _hidden(n):
+        word = style.plural_word(2, singular, plural_form)
+        return f"{num(n)} {word}" if with_number else word
     word = style.plural_word(value_of(n), singular, plural_form)
     return f"{num(n)} {word}" if with_number else word
 

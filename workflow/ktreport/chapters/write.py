@@ -117,7 +117,13 @@ def write_chapters(
         notes = open_notes(chapters_dir, shown_dir)
         if notes:  # ktreport build --release says so first; this holds for snakemake too
             raise TemplateProblem("a release shows no authors' note; open:\n" + "\n".join(notes))
-    env = environment(chapters_dir, skills=context.get("skills"), figures=context.get("figures"))
+    threshold = context.get("kf", {}).get("min_cell")
+    env = environment(
+        chapters_dir,
+        skills=context.get("skills"),
+        figures=context.get("figures"),
+        min_cell=int(threshold.value) if threshold is not None else 1,
+    )
     env.add_extension(SourceLines)  # each block's template line, for the review copy
     full_context = dict(context)
     full_context["kf"] = NamedMapping("kf", context.get("kf", {}))

@@ -103,3 +103,8 @@ def join_list(items: Iterable[Any], conjunction: str = "and") -> str:
 def sentence(text: str) -> str:
     """First letter upper case, the rest untouched (labels keep their capitals: 'IP')."""
     return text[:1].upper() + text[1:]
+
+
+def fewer_than(min_cell: int) -> str:
+    """How a count hidden by the small-cell protection reads: "fewer than 5"."""
+    return f"fewer than {int(min_cell)}"

@@ -20,6 +20,9 @@ EMPTY_HEIGHT = 240
 
 def borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:
     ratings = aggregates["ratings_by_skill"]
+    # Small-cell protection: a skill rated by fewer than min_cell interviewees has no score.
+    n_hidden = int(ratings["mwds"].isna().sum())
+    ratings = ratings[ratings["mwds"].notna()]
     n_ratings = int(kf["n_ratings"]["value"])
     n_rated = int(kf["n_rated_interviews"]["value"])
     shown = ratings.sort_values("rank", kind="mergesort").head(TOP_SKILLS)
@@ -37,11 +40,21 @@ def borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> Fi
     ratings_n = f"{n_ratings} {style.plural_word(n_ratings, 'rating')}"
     caption = sourced(
         "Borich mean weighted discrepancy score (mean of importance − proficiency, "
-        f"times mean importance; ratings 1–5) of {which}.",
+        f"times mean importance; ratings 1–5) of {which}." + _hidden_note(n_hidden, kf),
         SOURCE_RATINGS,
         f"{ratings_n} from {style.plural(n_rated, 'interviewee')}",
     )
     return FigureSpec("fig-borich", TITLE, caption, alt, fig, n=n_ratings, height=height)
+
+
+def _hidden_note(n_hidden: int, kf: Mapping[str, dict]) -> str:
+    if not n_hidden:
+        return ""
+    min_cell = int(kf.get("min_cell", {}).get("value") or 1)
+    return (
+        f" Small-cell protection: {style.plural(n_hidden, 'skill')} rated by "
+        f"{style.fewer_than(min_cell)} interviewees not shown."
+    )
 
 
 def _no_ratings() -> go.Figure:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ktreport.contract import label
 from ktreport.core import style
 from ktreport.core.frames import ranked
-from ktreport.figures.heatmap import HEATMAP_AXES, group_columns, share_heatmap
+from ktreport.figures.heatmap import HEATMAP_AXES, group_columns, hidden_note, share_heatmap
 from ktreport.figures.spec import SOURCE_INTERVIEWS, FigureSpec, sourced, top_parts
 from ktreport.figures.theme import layout
 
@@ -47,7 +47,7 @@ def formats(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> F
     alt += f"Most preferred by group: {'; '.join(parts)}."
     caption = sourced(
         "Training formats that interviewees prefer, overall and by respondent group "
-        "(several formats per interviewee possible).",
+        "(several formats per interviewee possible)." + hidden_note(by_group, kf),
         SOURCE_INTERVIEWS,
         n,
     )

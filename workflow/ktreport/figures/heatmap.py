@@ -53,13 +53,36 @@ HEATMAP_AXES = {
 
 
 def group_columns(by_group: pd.DataFrame, n: int) -> tuple[list[str], list[str], list[int]]:
-    """The groups present, the column heads (all interviewees first) and each column's n."""
-    present = groups(by_group)
+    """The groups present, the column heads (all interviewees first) and each column's n.
+    A group whose size is suppressed (small-cell protection: fewer than min_cell
+    interviewees, ``aggregate.disclosure``) has no column (``hidden_groups`` names them)."""
+    present = [g for g in groups(by_group) if g not in hidden_groups(by_group)]
     columns = ["All interviewees"] + [label(g) for g in present]
     sizes = [n] + [
         int(by_group.loc[by_group["respondent_group"] == g, "denominator"].iloc[0]) for g in present
     ]
     return present, columns, sizes
+
+
+def hidden_groups(by_group: pd.DataFrame) -> list[str]:
+    """The groups of ``by_group`` whose size (denominator) is suppressed."""
+    return [
+        g
+        for g in groups(by_group)
+        if by_group.loc[by_group["respondent_group"] == g, "denominator"].isna().all()
+    ]
+
+
+def hidden_note(by_group: pd.DataFrame, kf: Mapping[str, dict]) -> str:
+    """The caption's note on the groups left out, or ""."""
+    hidden = hidden_groups(by_group)
+    if not hidden:
+        return ""
+    min_cell = int(kf.get("min_cell", {}).get("value") or 1)
+    return (
+        f" Small-cell protection: {style.join_list([label(g) for g in hidden])} "
+        f"({style.fewer_than(min_cell)} interviewees) not shown."
+    )
 
 
 # Cell text: black or white, whichever contrasts more with the cell's fill (WCAG 2 relative
@@ -188,7 +211,8 @@ def group_heatmap(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]
     )
     caption = sourced(
         "Share of interviewees who say their job requires a skill, overall and by "
-        f"respondent group (n per column); the {len(skills)} skills most often required.",
+        f"respondent group (n per column); the {len(skills)} skills most often required."
+        + hidden_note(by_group, kf),
         SOURCE_INTERVIEWS,
         n,
     )

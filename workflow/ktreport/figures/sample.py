@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from ktreport import contract
 from ktreport.contract import label
 from ktreport.core import style
+from ktreport.core.style import fewer_than
 from ktreport.figures.spec import (
     SOURCE_CASES,
     SOURCE_INTERVIEWS,
@@ -21,7 +22,6 @@ from ktreport.figures.spec import (
     add_stacked_bar,
     dtick,
     each,
-    groups,
     leaders,
     sourced,
 )
@@ -31,37 +31,112 @@ if TYPE_CHECKING:  # frames come in from the caller; no pandas import needed her
     import pandas as pd
 
 
+POOLED = "pooled"  # aggregate.disclosure_tables.POOLED_COLUMN (that module imports pandas)
+
+
+def _shown(value: object) -> int | None:
+    """A cell of a protected table: its count, or None when it is suppressed (empty)."""
+    return None if value is None or value != value else int(value)  # noqa: PLR0124 (NaN)
+
+
 def interview_sample(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:
-    cross = aggregates["interviews_by_group_country"]
+    """Interviews by country and group. Small cells (``aggregate.disclosure``) are not
+    drawn: a country's hidden groups are one hatched segment; the small countries pooled
+    by the protection are the last bar, and countries whose total is hidden one more
+    hatched bar when that sum is itself publishable."""
+    table = aggregates["interview_sample_table"]
     n = int(kf["n_interviews"]["value"])
-    totals = cross.groupby("country_name")["n"].sum()
-    countries = sorted(totals.index, key=lambda c: (-totals[c], c))
+    min_cell = int(kf.get("min_cell", {}).get("value") or 1)
+    present = [g for g in contract.RESPONDENT_GROUPS if g in set(_present_groups(aggregates))]
+    shown = table[table["total"].notna()]
+    totals = {row["country_name"]: int(row["total"]) for _, row in shown.iterrows()}
+    flags = shown[POOLED] if POOLED in shown.columns else [False] * len(shown)
+    pooled_rows = {
+        c for c, flag in zip(shown["country_name"], flags, strict=True) if flag in (True, "True")
+    }
+    countries = sorted(totals, key=lambda c: (c in pooled_rows, -totals[c], c))
+    cells = {
+        row["country_name"]: {g: _shown(row[g]) for g in present} for _, row in shown.iterrows()
+    }
+    pooled = n - sum(totals.values())
+    n_pooled = int(table["total"].isna().sum())
+    other = f"Countries not shown ({fewer_than(min_cell)} each)"
     fig = go.Figure()
-    for group in groups(cross):
-        rows = cross[cross["respondent_group"] == group].set_index("country_name")["n"]
-        values = [int(rows.get(c, 0)) for c in countries]
-        add_stacked_bar(fig, countries, values, label(group), GROUP_COLOURS[group], "interviews")
-    height = max(360, 120 + 26 * len(countries))
+    for group in present:
+        values = [cells[c][group] for c in countries] + ([None] if n_pooled else [])
+        add_stacked_bar(
+            fig,
+            [*countries, other][: len(values)],
+            values,
+            label(group),
+            GROUP_COLOURS[group],
+            "interviews",
+        )
+    hidden = [totals[c] - sum(v or 0 for v in cells[c].values()) for c in countries]
+    if n_pooled and (pooled >= min_cell):
+        hidden.append(pooled)
+    if any(hidden):
+        add_stacked_bar(
+            fig,
+            [*countries, other][: len(hidden)],
+            [h or None for h in hidden],
+            "Group not shown",
+            "#BBBBBB",
+            "interviews",
+        )
+        fig.data[-1].marker.pattern = {"shape": "/", "fgcolor": "#555555", "solidity": 0.3}
+    height = max(360, 120 + 26 * (len(countries) + 1))
     _stacked_layout(
         fig,
         height,
-        xaxis={"title": {"text": "Interviews"}, "dtick": dtick(max(totals, default=1))},
+        xaxis={"title": {"text": "Interviews"}, "dtick": dtick(max([*totals.values(), pooled, 1]))},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
     )
-    group_parts = [f"{label(g)} {int(kf[f'n_group_{g}']['value'])}" for g in groups(cross)]
-    top = int(totals.max()) if len(totals) else 0
-    most = [c for c in countries if totals[c] == top]
+    sizes = {g: kf[f"n_group_{g}"]["value"] for g in present}
+    group_parts = [
+        f"{label(g)} {fewer_than(min_cell) if sizes[g] is None else int(sizes[g])}" for g in present
+    ]
+    top = max([totals[c] for c in countries if c not in pooled_rows], default=0)
+    most = [c for c in countries if totals[c] == top and c not in pooled_rows]
+    n_countries = int(kf.get("n_countries_interviews", {}).get("value") or len(totals))
     alt = (
         f"Stacked bar chart of the {n} interviews by country of the interviewee and respondent "
         f"group. Groups: {style.join_list(group_parts)}. Most interviews were held in "
         f"{style.join_list(most)} ({top}{each(len(most))})"
     )
-    alt += f"; interviewees work in {style.plural(len(countries), 'country', 'countries')}."
-    caption = sourced(
-        "Interviews by country of the interviewee and respondent group.", SOURCE_INTERVIEWS, n
-    )
+    alt += f"; interviewees work in {style.plural(n_countries, 'country', 'countries')}."
+    caption = "Interviews by country of the interviewee and respondent group."
+    if n_pooled or any(hidden) or pooled_rows:
+        note = _protection_note(min_cell, n_pooled, pooled >= min_cell, bool(pooled_rows))
+        caption += note
+        alt += note
+    caption = sourced(caption, SOURCE_INTERVIEWS, n)
     title = "Interviews by country and respondent group"
     return FigureSpec("fig-interview-sample", title, caption, alt, fig, n=n, height=height)
+
+
+def _protection_note(min_cell: int, n_hidden: int, hidden_shown: bool, pooled: bool) -> str:
+    """What the hatched parts and the pooled bar of the interview-sample chart stand for."""
+    note = (
+        f" Small-cell protection: groups of {fewer_than(min_cell)} interviewees in a "
+        "country, and a group that would let a reader work one out by subtraction, are "
+        "drawn together as the hatched segment"
+    )
+    if pooled:
+        note += (
+            f"; the countries of {fewer_than(min_cell)} interviewees each are added up as "
+            "Other countries"
+        )
+    if not n_hidden:
+        return note + "."
+    where = "are the hatched bar Countries not shown" if hidden_shown else "are not shown"
+    return note + f"; {style.plural(n_hidden, 'country', 'countries')} {where}."
+
+
+def _present_groups(aggregates: Mapping[str, pd.DataFrame]) -> list[str]:
+    composition = aggregates["interviews_composition"]
+    rows = composition[composition["variable"] == "respondent_group"]
+    return [v for v, count in zip(rows["value"], rows["n"], strict=True) if count != 0]
 
 
 def region_provider(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> FigureSpec:

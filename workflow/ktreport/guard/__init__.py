@@ -2,10 +2,12 @@
 
 ``values`` reads the personal values of the raw interviews files, ``matching`` searches
 for them, ``extract`` gives the text of each output type, ``scan`` reports what it finds
-(file and kind of value, never the value) and ``publishing`` publishes the staged outputs
+(file and kind of value, never the value), ``cells`` checks that no small cell of
+interviewees is published (small-cell protection) and ``publishing`` publishes the staged outputs
 by temporary file and rename.
 """
 
+from ktreport.guard.cells import SmallCell, check_small_cells, small_cell_message
 from ktreport.guard.extract import GuardProblem
 from ktreport.guard.publishing import publish
 from ktreport.guard.scan import (
@@ -21,9 +23,12 @@ __all__ = [
     "GuardProblem",
     "Leak",
     "ScanResult",
+    "SmallCell",
+    "check_small_cells",
     "check_personal_data",
     "files_under",
     "leak_message",
     "publish",
     "scan_files",
+    "small_cell_message",
 ]
