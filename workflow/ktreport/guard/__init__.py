@@ -7,7 +7,7 @@ by temporary file and rename.
 """
 
 from ktreport.guard.extract import GuardProblem
-from ktreport.guard.publishing import publish
+from ktreport.guard.publishing import publish, publish_groups, remove_unlisted
 from ktreport.guard.scan import (
     Leak,
     ScanResult,
@@ -25,5 +25,7 @@ __all__ = [
     "files_under",
     "leak_message",
     "publish",
+    "publish_groups",
+    "remove_unlisted",
     "scan_files",
 ]
