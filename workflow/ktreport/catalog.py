@@ -148,6 +148,7 @@ BRIEF_UNITS = BRIEF_DATA / BRIEF_UNITS_FILE
 BRIEF_SAMPLE = BRIEF_DATA / BRIEF_SAMPLE_FILE
 BRIEF_SLICES = BRIEF_DATA / BRIEF_SLICES_DIR
 BRIEF_TEMPLATES_DIR = REPORT_DIR / "briefs"
+BRIEF_FIGURE_IDS: tuple[str, ...] = ("fig-brief-required", "fig-brief-gaps")
 # Per brief: report/_build/briefs/<id>/ holds its chapters/, figures/ and render context,
 # laid out like the report's build folder, so the report's renderer makes the brief.
 BRIEF_BUILD = BUILD / "briefs"

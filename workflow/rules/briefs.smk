@@ -9,6 +9,7 @@ import json
 
 from ktreport.catalog import (
     BRIEF_BUILD,
+    BRIEF_FIGURE_IDS,
     BRIEF_SAMPLE,
     BRIEF_SLICES,
     BRIEF_TEMPLATES_DIR,
@@ -20,6 +21,7 @@ from ktreport.catalog import (
 
 BRIEF_TEMPLATES = chapter_templates(BRIEF_TEMPLATES_DIR)
 BRIEF_DIR = BRIEF_BUILD / "{brief}"
+BRIEF_SVGS = [BRIEF_DIR / "figures" / f"{figure_id}.svg" for figure_id in BRIEF_FIGURE_IDS]
 BRIEF_CHAPTERS = [BRIEF_DIR / "chapters" / chapter_output_name(t) for t in BRIEF_TEMPLATES]
 
 
@@ -72,6 +74,7 @@ rule write_brief:
         chapters=BRIEF_CHAPTERS,
         context=BRIEF_DIR / "render_context.json",
         figures=BRIEF_DIR / "figures" / FIGURES_MANIFEST_FILE,
+        svgs=BRIEF_SVGS,
     log:
         LOGS / "briefs" / "{brief}" / "write_brief.log",
     group:
@@ -97,6 +100,7 @@ rule render_brief_html:
         chapters=BRIEF_CHAPTERS,
         context=BRIEF_DIR / "render_context.json",
         figures=BRIEF_DIR / "figures" / FIGURES_MANIFEST_FILE,
+        svgs=BRIEF_SVGS,
         layout=REPORT_LAYOUT,
         library=library_files("render"),
     output:
@@ -112,7 +116,7 @@ rule render_brief_html:
     params:
         renderer="pandoc",
         report_dir=REPORT_DIR,
-        build_dir=BRIEF_DIR,
+        build_dir=lambda wildcards: BRIEF_BUILD / wildcards.brief,
     script:
         "../scripts/render_html.py"
 
@@ -122,6 +126,7 @@ rule render_brief_pdf:
         chapters=BRIEF_CHAPTERS,
         context=BRIEF_DIR / "render_context.json",
         figures=BRIEF_DIR / "figures" / FIGURES_MANIFEST_FILE,
+        svgs=BRIEF_SVGS,
         layout=REPORT_LAYOUT,
         library=library_files("render"),
     output:
@@ -136,7 +141,7 @@ rule render_brief_pdf:
         "../../environment.yml"
     params:
         report_dir=REPORT_DIR,
-        build_dir=BRIEF_DIR,
+        build_dir=lambda wildcards: BRIEF_BUILD / wildcards.brief,
         pdf_variant="pdf/ua-1",
     script:
         "../scripts/render_pdf.py"

@@ -1,8 +1,8 @@
 """Stage 2, small-cell protection (minimal version, to be replaced by the full one).
 
-``protect_key_figures`` suppresses every key figure whose respondent base (its
-denominator, else its n) is below ``min_cell``; ``fewer_than`` is how a suppressed value
-is shown.
+``protect_key_figures`` suppresses every key figure counted from, or shared over, fewer
+than ``min_cell`` respondents (its n or its denominator below ``min_cell``); ``fewer_than``
+is how a suppressed value is shown.
 """
 
 from __future__ import annotations
@@ -21,10 +21,8 @@ def protect_key_figures(figures: Mapping[str, dict], min_cell: int) -> dict[str,
     protected: dict[str, dict] = {}
     for name, figure in figures.items():
         figure = dict(figure)
-        base = figure.get("denominator")
-        if base is None:
-            base = figure.get("n")
-        if base is not None and int(base) < int(min_cell):
+        bases = [figure.get("n"), figure.get("denominator")]
+        if any(base is not None and int(base) < int(min_cell) for base in bases):
             figure["value"], figure["suppressed"] = None, True
         protected[name] = figure
     return protected

@@ -15,13 +15,13 @@ from typing import Any
 import plotly.graph_objects as go
 
 from ktreport.aggregate.disclosure import fewer_than
+from ktreport.catalog import BRIEF_FIGURE_IDS
 from ktreport.core import style
 from ktreport.figures.export import export_figures
 from ktreport.figures.markup import plotly_text
 from ktreport.figures.spec import SOURCE_INTERVIEWS, FigureSpec, sourced, wrap
 from ktreport.figures.theme import OKABE_ITO, layout, legend_top
 
-BRIEF_FIGURE_IDS = ("fig-brief-required", "fig-brief-gaps")
 TOP = 10
 SAMPLE_COLOUR = "#9A9A9A"
 SAMPLE_NAME = "Whole sample"
@@ -51,9 +51,7 @@ def skill_rows(unit: Mapping[str, Any], sample: Mapping[str, Any], measure: str)
                 "label": skill["label"],
                 "unit": _share(unit["key_figures"], prefix + skill_id),
                 "sample": _share(sample["key_figures"], prefix + skill_id),
-                "suppressed": bool(
-                    unit["key_figures"].get(prefix + skill_id, {}).get("suppressed")
-                ),
+                "suppressed": bool(own.get("suppressed")),
             }
         )
     return rows
@@ -122,12 +120,10 @@ def _chart(
 
 
 def _suppressed_note(rows: list[dict], min_cell: int) -> str:
-    hidden = sum(1 for r in rows if r["suppressed"])
-    if not hidden:
+    """What the caption says when small-cell protection left values out."""
+    if not any(r["suppressed"] for r in rows):
         return ""
-    return (
-        f" {style.plural(hidden, 'value')} based on {fewer_than(min_cell)} respondents not shown."
-    )
+    return f" Values counted from {fewer_than(min_cell)} interviewees are withheld and not shown."
 
 
 def brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any]) -> list[FigureSpec]:
@@ -157,7 +153,8 @@ def brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any]) -> list[Fi
         shown = top_rows(rows)
         fig = _chart(figure_id, title, shown, unit, axis)
         caption = sourced(
-            f"For the {len(shown)} skills with the highest values in {name}, {what}, in "
+            f"For the {style.plural(len(shown), 'skill')} with the highest values in {name}, "
+            f"{what}, in "
             f"{name} (n = {n}) and in the whole sample (n = {n_sample})."
             + _suppressed_note(rows, int(unit["min_cell"])),
             SOURCE_INTERVIEWS,
@@ -181,6 +178,7 @@ def brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any]) -> list[Fi
                 height=int(fig.layout.height),
             )
         )
+    assert tuple(s.id for s in specs) == BRIEF_FIGURE_IDS
     return specs
 
 
