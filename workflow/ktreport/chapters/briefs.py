@@ -95,6 +95,14 @@ def _present(figure: KeyFigure) -> bool:
     return figure.value is None or figure.value > 0
 
 
+def _count_of_share(count: KeyFigure, share: KeyFigure) -> KeyFigure:
+    """A group's count is its share's n: withheld when the share is."""
+    if isinstance(share, SuppressedFigure) and not isinstance(count, SuppressedFigure):
+        fields = {k: getattr(count, k) for k in ("name", "definition", "n", "denominator", "unit")}
+        return SuppressedFigure(**{**fields, "value": None}, min_cell=share.min_cell)
+    return count
+
+
 def group_rows(kf: Mapping[str, KeyFigure], sample: Mapping[str, KeyFigure]) -> list[dict]:
     """The respondent groups with interviewees: id, label, number and share, in the brief
     and in the whole sample (key figures)."""
@@ -102,9 +110,9 @@ def group_rows(kf: Mapping[str, KeyFigure], sample: Mapping[str, KeyFigure]) -> 
         {
             "id": group,
             "group": label(group),
-            "unit": kf[f"n_group_{group}"],
+            "unit": _count_of_share(kf[f"n_group_{group}"], kf[f"share_group_{group}"]),
             "share": kf[f"share_group_{group}"],
-            "sample": sample[f"n_group_{group}"],
+            "sample": _count_of_share(sample[f"n_group_{group}"], sample[f"share_group_{group}"]),
             "sample_share": sample[f"share_group_{group}"],
         }
         for group in RESPONDENT_GROUPS
