@@ -20,7 +20,7 @@ import pytest
 from ktreport.aggregate.briefs import brief_units, unit_slice, unit_tables, write_slices
 from ktreport.aggregate.loading import load_processed
 from ktreport.chapters import briefs as brief_text
-from ktreport.figures.briefs import brief_figures
+from ktreport.figures.briefs import brief_figures, skill_rows
 from ktreport.figures.export import write_manifest
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
@@ -165,3 +165,16 @@ def test_a_unit_without_a_brief_any_more_loses_its_slice(small_with_malta, tmp_p
     assert sorted(p.name for p in (out / "slices").iterdir()) == []
     units = json.loads((out / "units.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in units["too_small"]] == ["FI", "IT", "MT", "PL"]
+
+
+def test_a_gap_that_would_give_back_a_withheld_count_is_not_shown(small_with_malta, tmp_path):
+    tables = load_processed(small_with_malta)
+    sample = {"skills": {"negotiation": {"label": "Negotiation", "category": "soft"}}}
+    # Italy: negotiation required by 4 (I01 I02 I06 I10), possessed by 2 (I06 I10).
+    for min_cell, gap in ((2, 0.5), (3, None)):
+        own = unit_slice(tables, "countries", {"id": "IT", "name": "Italy"}, min_cell)
+        sample["key_figures"] = own["key_figures"]
+        (row,) = skill_rows(own, sample, "gap")
+        assert row["unit"] == gap and row["suppressed"] is (gap is None)
+    text = _plain(_write_brief(small_with_malta, tmp_path, "IT", min_cell=4))
+    assert "No gap in Italy can be shown" in text and "Largest gap" not in text

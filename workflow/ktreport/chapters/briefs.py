@@ -82,8 +82,10 @@ def brief_config(config: Mapping[str, Any], unit: Mapping[str, Any]) -> dict[str
     report = dict(config.get("report", {}))
     deliverable = report.get("deliverable", "")
     source = report.get("title", "the report")
-    report["subtitle"] = f"Skills of knowledge-transfer professionals: a brief from {source}" + (
-        f" (deliverable {deliverable})" if deliverable else ""
+    article = "" if source.lower().startswith("the ") else "the "
+    report["subtitle"] = (
+        f"Skills of knowledge-transfer professionals: a brief accompanying {article}{source}"
+        + (f", deliverable {deliverable}" if deliverable else "")
     )
     report["title"] = brief_title(unit)
     report["deliverable"] = ""

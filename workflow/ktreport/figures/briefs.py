@@ -27,12 +27,23 @@ SAMPLE_COLOUR = "#9A9A9A"
 SAMPLE_NAME = "Whole sample"
 
 
-def _share(figures: Mapping[str, dict], name: str) -> float | None:
-    """A count's share of its denominator; None when suppressed or undefined."""
+def _withheld(figures: Mapping[str, dict], skill_id: str, measure: str) -> bool:
+    """A skill's value is withheld when a count it is computed from is: a gap (share
+    requiring minus share possessing) would otherwise give a withheld count back by
+    subtraction."""
+    dimensions = ("required",) if measure == "required" else ("required", "possessed")
+    return any(figures.get(f"n_{d}_{skill_id}", {}).get("suppressed") for d in dimensions)
+
+
+def _value(figures: Mapping[str, dict], skill_id: str, measure: str) -> float | None:
+    """The share naming the skill as required, or its gap; None when withheld or undefined."""
+    name = f"n_required_{skill_id}" if measure == "required" else f"gap_{skill_id}"
     figure = figures.get(name)
     if not figure or figure.get("suppressed") or figure.get("value") is None:
         return None
-    if name.startswith("gap_"):
+    if _withheld(figures, skill_id, measure):
+        return None
+    if measure != "required":
         return float(figure["value"])
     denominator = figure.get("denominator") or 0
     return float(figure["value"]) / denominator if denominator else None
@@ -40,21 +51,19 @@ def _share(figures: Mapping[str, dict], name: str) -> float | None:
 
 def skill_rows(unit: Mapping[str, Any], sample: Mapping[str, Any], measure: str) -> list[dict]:
     """Per skill: its label, the unit's and the sample's value of ``measure`` (required:
-    share naming it as required; gap: share requiring minus share possessing)."""
-    prefix = "n_required_" if measure == "required" else "gap_"
-    rows = []
-    for skill_id, skill in sorted(sample["skills"].items()):
-        own = unit["key_figures"].get(prefix + skill_id, {})
-        rows.append(
-            {
-                "skill_id": skill_id,
-                "label": skill["label"],
-                "unit": _share(unit["key_figures"], prefix + skill_id),
-                "sample": _share(sample["key_figures"], prefix + skill_id),
-                "suppressed": bool(own.get("suppressed")),
-            }
-        )
-    return rows
+    share naming it as required; gap: share requiring minus share possessing), None where
+    small-cell protection withholds it (``suppressed``: withheld for the unit)."""
+    own, whole = unit["key_figures"], sample["key_figures"]
+    return [
+        {
+            "skill_id": skill_id,
+            "label": skill["label"],
+            "unit": _value(own, skill_id, measure),
+            "sample": _value(whole, skill_id, measure),
+            "suppressed": _withheld(own, skill_id, measure),
+        }
+        for skill_id, skill in sorted(sample["skills"].items())
+    ]
 
 
 def top_rows(rows: list[dict], n: int = TOP) -> list[dict]:
@@ -100,7 +109,7 @@ def _chart(
     figure_id: str, title: str, shown: list[dict], unit: Mapping[str, Any], axis: str
 ) -> go.Figure:
     fig = _bars(shown, str(unit["unit"]["name"]), figure_id)
-    height = max(300, 100 + 38 * len(shown))
+    height = max(240, 100 + 38 * len(shown))
     values = [v for r in shown for v in (r["unit"], r["sample"]) if v is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
     layout(
