@@ -46,6 +46,7 @@ def _text(path: Path) -> str:
     """An HTML page's text: no tags, entities decoded, white space collapsed."""
     body = path.read_text(encoding="utf-8")
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"</?span\b[^>]*>", "", body)  # the key figures' source spans
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
