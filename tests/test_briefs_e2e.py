@@ -152,6 +152,6 @@ def test_partner_briefs_are_the_partners_with_five_interviewees(sample, tmp_path
     expected = {partner for partner, n in partners.items() if n >= 5}
     assert expected == {"ASTP", "NETVAL", "SOPU", "UH", "UJ", "UNIBO"}
     # A dry run stops at the checkpoint (the briefs are known from its output): run it.
-    _snakemake(tree, "--config", "briefs=partners", "slice_briefs")
+    _snakemake(tree, "slice_briefs", "--config", "briefs=partners")
     planned = _snakemake(tree, "--dry-run", "--config", "briefs=partners")
     assert set(re.findall(r"wildcards: brief=(\w+)", planned)) == expected
