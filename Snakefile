@@ -14,6 +14,13 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/render.smk"
+
+
+if config["briefs"] != "none":
+
+    include: "workflow/rules/briefs.smk"
+
+
 include: "workflow/rules/guard.smk"
 
 

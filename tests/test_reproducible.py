@@ -16,6 +16,7 @@ COMPARED = (
     "report/output/*.html",
     "report/output/*.pdf",
     "report/output/key_figures.json",
+    "report/output/briefs/*",
     "data/processed/*.csv",
     "data/processed/**/*.csv",
     "data/processed/key_figures.json",

@@ -137,6 +137,33 @@ COMMENTS_JSON_FILE = "comments.json"
 LAYOUT_DIRS = (REPORT_DIR / "templates", REPORT_DIR / "assets", REPORT_DIR / "pandoc")
 QUARTO_PROJECT = REPORT_DIR / "_quarto.yml"
 
+# ----------------------------------------------------------------------------- briefs
+# One short brief per country (or partner, config ``briefs``) with at least ``min_cell``
+# interviewees. The rule slice_briefs (a checkpoint: the briefs are known only from the
+# data) writes units.json, sample.json and one slice per brief, each slice only when its
+# content changed; each brief's jobs read only its own slice and sample.json.
+BRIEF_DATA = PROCESSED / "briefs"
+BRIEF_UNITS_FILE = "units.json"
+BRIEF_SAMPLE_FILE = "sample.json"
+BRIEF_SLICES_DIR = "slices"
+BRIEF_UNITS = BRIEF_DATA / BRIEF_UNITS_FILE
+BRIEF_SAMPLE = BRIEF_DATA / BRIEF_SAMPLE_FILE
+BRIEF_SLICES = BRIEF_DATA / BRIEF_SLICES_DIR
+BRIEF_TEMPLATES_DIR = REPORT_DIR / "briefs"
+BRIEF_FIGURE_IDS: tuple[str, ...] = ("fig-brief-required", "fig-brief-gaps")
+# Per brief: report/_build/briefs/<id>/ holds its chapters/, figures/ and render context,
+# laid out like the report's build folder, so the report's renderer makes the brief.
+BRIEF_BUILD = BUILD / "briefs"
+BRIEF_NAME = "KT_Skills_Brief"
+BRIEF_STAGING = STAGING / "briefs"
+BRIEF_OUTPUT = OUTPUT / "briefs"
+
+
+def brief_file(brief: str, suffix: str) -> Path:
+    """A brief's staged deliverable: ``report/_build/output/briefs/KT_Skills_Brief_IT.pdf``."""
+    return BRIEF_STAGING / f"{BRIEF_NAME}_{brief}{suffix}"
+
+
 # ----------------------------------------------------------------------------- stage 5: guard
 GUARD_RULE = "check_personal_data"
 GUARD_MARKER = LOGS / "check_personal_data.ok"

@@ -8,12 +8,20 @@ if config.get("archival_pdf", False):
     STAGED_OUTPUTS.append(REPORT_PDFA)
 if config.get("review_docx", True):
     STAGED_OUTPUTS.append(REPORT_DOCX)
+
+
+def staged_briefs(wildcards):
+    """The briefs' staged HTML and PDF (none with briefs: none)."""
+    return brief_outputs() if config["briefs"] != "none" else []
+
+
 RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in paths)
 
 
 rule check_personal_data:
     input:
         outputs=STAGED_OUTPUTS,
+        briefs=staged_briefs,
         raw=stamps_of([PARTNERS_CSV, *RAW_PARTNER_FILES]),
         library=library_files("guard"),
     output:
@@ -25,6 +33,8 @@ rule check_personal_data:
     params:
         raw_dir=RAW,
         publish_dir=OUTPUT,
+        briefs_dir=BRIEF_OUTPUT,
+        brief_name=BRIEF_NAME,
         scanned=list(GUARD_SCANNED),
         public=config["report"].get("consortium", []),
         min_cell=config["min_cell"],

@@ -12,7 +12,8 @@ from ktreport.guard import (
     check_small_cells,
     files_under,
     leak_message,
-    publish,
+    publish_groups,
+    remove_unlisted,
     small_cell_message,
 )
 from ktreport.run.script import Failed, run_step
@@ -24,11 +25,12 @@ def main(smk) -> int:
 
     def body() -> str | Failed:
         outputs = [Path(p) for p in smk.input.outputs]
+        briefs = [Path(p) for p in smk.input.briefs]
         scanned = files_under([Path(p) for p in smk.params.scanned], exclude=[log, marker])
         result = check_personal_data(
             Path(smk.params.raw_dir),
             scanned,
-            deliverables=outputs,
+            deliverables=outputs + briefs,
             public=list(smk.params.public),
         )
         if not result.clean:
@@ -36,17 +38,20 @@ def main(smk) -> int:
             print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
         min_cell = int(smk.params.min_cell)
-        small = check_small_cells(outputs, min_cell)
+        small = check_small_cells([*outputs, *briefs], min_cell)
         if small:
             message = small_cell_message(small, min_cell)
             print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
-        published = publish(outputs, Path(smk.params.publish_dir))
+        briefs_dir = Path(smk.params.briefs_dir)
+        published = publish_groups([(outputs, Path(smk.params.publish_dir)), (briefs, briefs_dir)])
+        removed = remove_unlisted(briefs_dir, f"{smk.params.brief_name}_*", published)
         summary = (
             f"{result.n_values} personal values searched in {len(result.scanned)} files "
             f"({len(result.skipped)} without text skipped): none found.\n"
             f"No published number of interviewees below min_cell {min_cell}.\n"
             + "".join(f"published {p.as_posix()}\n" for p in published)
+            + "".join(f"removed {p.as_posix()} (no brief any more)\n" for p in removed)
         )
         marker.write_text(summary, encoding="utf-8")
         return summary

@@ -9,7 +9,7 @@ by temporary file and rename.
 
 from ktreport.guard.cells import SmallCell, check_small_cells, small_cell_message
 from ktreport.guard.extract import GuardProblem
-from ktreport.guard.publishing import publish
+from ktreport.guard.publishing import publish, publish_groups, remove_unlisted
 from ktreport.guard.scan import (
     Leak,
     ScanResult,
@@ -29,6 +29,8 @@ __all__ = [
     "files_under",
     "leak_message",
     "publish",
+    "publish_groups",
+    "remove_unlisted",
     "scan_files",
     "small_cell_message",
 ]

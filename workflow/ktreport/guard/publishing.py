@@ -88,3 +88,30 @@ def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
         targets.append(target)
     _fsync_folder(out_dir)
     return targets
+
+
+def publish_groups(groups: Sequence[tuple[Sequence[Path], Path]]) -> list[Path]:
+    """``publish`` several (files, folder) groups, the report's and the briefs': every
+    file of every group is checked to be complete first, so nothing is published unless
+    all are. Returns the targets."""
+    problems = [
+        f"{Path(p).as_posix()}: {reason}"
+        for files, _ in groups
+        for p in files
+        if (reason := incomplete_reason(Path(p))) is not None
+    ]
+    if problems:
+        raise GuardProblem("not published, an output is incomplete: " + "; ".join(problems))
+    return [target for files, out_dir in groups if files for target in publish(files, out_dir)]
+
+
+def remove_unlisted(out_dir: Path, pattern: str, keep: Sequence[Path]) -> list[Path]:
+    """Remove the published files of ``out_dir`` matching ``pattern`` that are not in
+    ``keep`` (a brief of a country that no longer has one); returns them."""
+    kept = {Path(p).name for p in keep}
+    removed = []
+    for path in sorted(Path(out_dir).glob(pattern)):
+        if path.name not in kept and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed

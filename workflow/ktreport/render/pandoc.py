@@ -63,6 +63,8 @@ def document_metadata(context: Mapping[str, Any], variant: str) -> dict[str, Any
         for key, value in meta.items()
     }
     escaped["sample-data"] = bool(config.get("sample_data", False))
+    # A country or partner brief (ktreport.chapters.briefs): its own imprint wording.
+    escaped["brief"] = bool(context.get("brief", False))
     # The cover, imprint and footer (funding, people, history, draft): chapters.frontmatter.
     escaped.update(_escape_all(front_matter(config, build)))
     return escaped

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ktreport.catalog import (
+    BRIEF_OUTPUT,
+    BRIEF_STAGING,
     BUILD,
     BUILD_LOCK,
     BUILD_LOG,
@@ -218,16 +220,24 @@ class BuildLock:
             self._stream = None
 
 
+def _staged_and_published(root: Path) -> list[tuple[Path, Path]]:
+    """(staged file, where it is published), relative to ``root``: the report's files and
+    the briefs'."""
+    pairs = []
+    for staging, published in ((STAGING, OUTPUT), (BRIEF_STAGING, BRIEF_OUTPUT)):
+        if (root / staging).is_dir():
+            names = sorted(p.name for p in (root / staging).iterdir() if p.is_file())
+            pairs += [(staging / name, published / name) for name in names]
+    return pairs
+
+
 def publish_pending(root: Path) -> bool:
     """True when the checked outputs were never published (report/output/ deleted or
     changed by hand after a build): the guard is then run again, which publishes them."""
-    staging, published = root / STAGING, root / OUTPUT
-    if not (root / GUARD_MARKER).is_file() or not staging.is_dir():
+    if not (root / GUARD_MARKER).is_file() or not (root / STAGING).is_dir():
         return False
-    for staged in sorted(staging.iterdir()):
-        target = published / staged.name
-        if not staged.is_file():
-            continue
+    for staged, target in _staged_and_published(root):
+        staged, target = root / staged, root / target
         if not target.is_file() or target.stat().st_size != staged.stat().st_size:
             return True
         if target.read_bytes() != staged.read_bytes():
@@ -236,10 +246,9 @@ def publish_pending(root: Path) -> bool:
 
 
 def published_files(root: Path) -> tuple[Path, ...]:
-    """The report's files in report/output/ (those the build publishes), relative paths."""
-    staging = root / STAGING
-    names = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
-    return tuple(OUTPUT / name for name in names if (root / OUTPUT / name).is_file())
+    """The report's and the briefs' files in report/output/ (those the build publishes),
+    relative paths."""
+    return tuple(target for _, target in _staged_and_published(root) if (root / target).is_file())
 
 
 class ProgressFilter:
