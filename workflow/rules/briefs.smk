@@ -21,8 +21,12 @@ from ktreport.catalog import (
 
 BRIEF_TEMPLATES = chapter_templates(BRIEF_TEMPLATES_DIR)
 BRIEF_DIR = BRIEF_BUILD / "{brief}"
-BRIEF_SVGS = [BRIEF_DIR / "figures" / f"{figure_id}.svg" for figure_id in BRIEF_FIGURE_IDS]
-BRIEF_CHAPTERS = [BRIEF_DIR / "chapters" / chapter_output_name(t) for t in BRIEF_TEMPLATES]
+BRIEF_SVGS = [
+    BRIEF_DIR / "figures" / f"{figure_id}.svg" for figure_id in BRIEF_FIGURE_IDS
+]
+BRIEF_CHAPTERS = [
+    BRIEF_DIR / "chapters" / chapter_output_name(t) for t in BRIEF_TEMPLATES
+]
 
 
 # Cheap (about a second of pandas), and the briefs are known only once it has run.
@@ -77,10 +81,10 @@ rule write_brief:
         svgs=BRIEF_SVGS,
     log:
         LOGS / "briefs" / "{brief}" / "write_brief.log",
-    group:
-        "brief"
     wildcard_constraints:
         brief="[A-Za-z0-9_-]+",
+    group:
+        "brief"
     conda:
         "../../environment.yml"
     params:
@@ -107,10 +111,10 @@ rule render_brief_html:
         brief_file("{brief}", ".html"),
     log:
         LOGS / "briefs" / "{brief}" / "render_brief_html.log",
-    group:
-        "brief"
     wildcard_constraints:
         brief="[A-Za-z0-9_-]+",
+    group:
+        "brief"
     conda:
         "../../environment.yml"
     params:
@@ -133,10 +137,10 @@ rule render_brief_pdf:
         brief_file("{brief}", ".pdf"),
     log:
         LOGS / "briefs" / "{brief}" / "render_brief_pdf.log",
-    group:
-        "brief"
     wildcard_constraints:
         brief="[A-Za-z0-9_-]+",
+    group:
+        "brief"
     conda:
         "../../environment.yml"
     params:
