@@ -5,8 +5,6 @@
 # data rebuilds that country's brief (and the others only when the whole sample's numbers
 # they quote change). The three jobs of one brief form the group "brief": on Slurm each
 # brief is one cluster job (the group's connected component), the briefs run side by side.
-import json
-
 from ktreport.catalog import (
     BRIEF_BUILD,
     BRIEF_FIGURE_IDS,
@@ -49,24 +47,6 @@ checkpoint slice_briefs:
         min_cell=config["min_cell"],
     script:
         "../scripts/slice_briefs.py"
-
-
-def brief_ids():
-    """The briefs the data call for (after slice_briefs has run)."""
-    with checkpoints.slice_briefs.get().output[0].open() as handle:
-        return [unit["id"] for unit in json.load(handle)["briefs"]]
-
-
-def brief_data(wildcards):
-    """A brief's own slice and the sample's: files no job outputs, so their dates (kept
-    when their content is unchanged) decide whether the brief is stale."""
-    checkpoints.slice_briefs.get()
-    return {"slice": BRIEF_SLICES / f"{wildcards.brief}.json", "sample": BRIEF_SAMPLE}
-
-
-def brief_outputs(wildcards=None):
-    """Every brief's staged HTML and PDF (for the guard, which publishes them)."""
-    return [brief_file(b, suffix) for b in brief_ids() for suffix in (".html", ".pdf")]
 
 
 rule write_brief:

@@ -1,6 +1,7 @@
 # Shared paths, config validation and input functions for every stage. Every path comes
 # from the catalog (workflow/ktreport/catalog.py, standard library only), so parsing the
 # workflow imports no heavy library module.
+import json
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -45,3 +46,27 @@ def stamps_of(paths):
 def partner_file_stamps(wildcards):
     """The content stamps of one partner's file(s) for one table."""
     return stamps_of(partner_file(wildcards))
+
+
+# Briefs (workflow/rules/briefs.smk): known only once the checkpoint slice_briefs has run.
+def brief_ids():
+    """The briefs the data call for (after slice_briefs has run)."""
+    with checkpoints.slice_briefs.get().output[0].open() as handle:
+        return [unit["id"] for unit in json.load(handle)["briefs"]]
+
+
+def brief_data(wildcards):
+    """A brief's own slice and the sample's: files no job outputs, so their dates (kept
+    when their content is unchanged) decide whether the brief is stale."""
+    checkpoints.slice_briefs.get()
+    return {"slice": BRIEF_SLICES / f"{wildcards.brief}.json", "sample": BRIEF_SAMPLE}
+
+
+def brief_outputs(wildcards=None):
+    """Every brief's staged HTML and PDF (for the guard, which publishes them)."""
+    return [brief_file(b, suffix) for b in brief_ids() for suffix in (".html", ".pdf")]
+
+
+def staged_briefs(wildcards):
+    """The briefs' staged HTML and PDF (none with briefs: none)."""
+    return brief_outputs() if config["briefs"] != "none" else []

@@ -10,11 +10,6 @@ if config.get("review_docx", True):
     STAGED_OUTPUTS.append(REPORT_DOCX)
 
 
-def staged_briefs(wildcards):
-    """The briefs' staged HTML and PDF (none with briefs: none)."""
-    return brief_outputs() if config["briefs"] != "none" else []
-
-
 RAW_PARTNER_FILES = sorted(path for paths in PARTNER_FILES.values() for path in paths)
 
 
