@@ -172,10 +172,16 @@ def validate(
     html: str = typer.Option("", "--html", help="Also write a readable HTML report here."),
 ) -> None:
     """Check the partner files and list every problem at once (exit 1 when any is an error)."""
+    result = _check_data([Path(p) for p in paths or []] or None, Path(raw_dir), html)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _check_data(paths: list[Path] | None, raw_dir: Path, html: str):
+    """Validate and print every problem (and the summary); the ``ValidationResult``."""
     try:
         from ktreport import ingest as validation
 
-        result = validation.validate_raw(Path(raw_dir), [Path(p) for p in paths or []] or None)
+        result = validation.validate_raw(raw_dir, paths)
         report_problem = ""
         if html:
             try:
@@ -201,7 +207,7 @@ def validate(
         _say(f"Note: {report_problem}.")
     elif html:
         _echo(f"The report for partners: {html}")
-    raise typer.Exit(0 if result.ok else 1)
+    return result
 
 
 def _print_problems(result) -> None:  # result: ktreport.ingest.validate's result
@@ -341,7 +347,7 @@ def build(
         if problems:
             raise typer.Exit(1)
         with building.BuildLock(root, wait=wait):
-            _validate_before_building()
+            _validate_before_building(root)
             _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
             outcome = building.build_report(
                 root, cores=cores, dry_run=dry_run, progress=_say, release=release
@@ -360,19 +366,27 @@ def build(
         _echo(f"  {path.as_posix()}")
 
 
-def _validate_before_building() -> None:
-    """``ktreport validate`` of data/raw/; on errors, say that nothing was built and stop."""
+def _validate_before_building(root: Path) -> None:
+    """``ktreport validate`` of data/raw/, unless it passed on the same content and code
+    (``run.checked``); on errors, say that nothing was built and stop."""
+    from ktreport.run import checked
+
+    fingerprint = checked.data_fingerprint(root)
+    summary = checked.passed(root, "data", fingerprint)
+    if summary is not None:
+        _say(f"The partner data (data/raw/) is unchanged since its last check ({summary}).")
+        return
     _say("Checking the partner data (data/raw/) ...")
-    try:
-        validate(paths=[], raw_dir=RAW, html="")
-    except typer.Exit as done:
-        if done.exit_code == 1:
-            _say(
-                "The partner data has errors (listed above): nothing was built and "
-                "the previous report is unchanged. Fix them, then build again."
-            )
-        if done.exit_code != 0:
-            raise
+    result = _check_data(None, catalog.RAW, "")
+    if not result.ok:
+        _say(
+            "The partner data has errors (listed above): nothing was built and "
+            "the previous report is unchanged. Fix them, then build again."
+        )
+        raise typer.Exit(1)
+    from ktreport.ingest.messages import summary_line
+
+    checked.remember(root, "data", fingerprint, summary_line(result))
 
 
 def main() -> None:

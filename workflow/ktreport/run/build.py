@@ -32,7 +32,7 @@ from ktreport.catalog import (
 )
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
-from ktreport.run import snakemake
+from ktreport.run import checked, snakemake
 from ktreport.run.failures import explain_failure
 from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
 from ktreport.run.release import check_release as release_check
@@ -78,7 +78,19 @@ def project_problems(root: Path) -> list[str]:
     """Why ``ktreport build`` cannot start in ``root`` (not the project folder, else every
     problem of config.yaml and every folder the build cannot write); empty when it can."""
     problem = project_problem(root)
-    return [problem] if problem else config_problems(root) + writable_problems(root)
+    return [problem] if problem else checked_config_problems(root) + writable_problems(root)
+
+
+def checked_config_problems(root: Path) -> list[str]:
+    """``config_problems``, unless config.yaml and its schema are byte for byte those of
+    its last check without problems (``run.checked``): that check would pass again."""
+    fingerprint = checked.config_fingerprint(root)
+    if checked.passed(root, "config", fingerprint) is not None:
+        return []
+    problems = config_problems(root)
+    if not problems:
+        checked.remember(root, "config", fingerprint)
+    return problems
 
 
 def _existing(folder: Path) -> Path:
