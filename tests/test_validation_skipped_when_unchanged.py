@@ -151,3 +151,44 @@ def test_the_build_command_imports_no_heavy_library_before_snakemake():
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "options"),
+    [
+        (["build"], {"cores": "all", "dry_run": False, "wait": False, "release": False}),
+        (
+            ["build", "--cores", "2", "-n", "--wait"],
+            {"cores": "2", "dry_run": True, "wait": True, "release": False},
+        ),
+        (
+            ["build", "--cores=4", "--release", "--dry-run"],
+            {"cores": "4", "dry_run": True, "wait": False, "release": True},
+        ),
+        (["build", "--help"], None),  # typer writes the help
+        (["build", "--cores"], None),  # typer says what is missing
+        (["build", "--bogus"], None),
+        (["validate"], None),
+        ([], None),
+    ],
+)
+def test_plain_build_options_are_read_without_typer(argv, options):
+    assert build.plain_build_options(argv) == options
+
+
+def test_ktreport_build_parses_its_options_without_importing_pydantic(tmp_path):
+    """typer's option parsing imports pydantic (0.2-0.4 s): ``ktreport build`` with its
+    plain options does without it, and still says what is wrong."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ktreport.cli", "build", "--cores", "2"],
+        cwd=tmp_path,  # not a project folder: the command stops at once
+        capture_output=True,
+        text=True,
+        env=environment(ROOT),
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "is not the project folder" in done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "typer" in imported
+    assert "pydantic" not in imported

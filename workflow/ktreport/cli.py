@@ -374,8 +374,7 @@ def _validate_before_building(root: Path) -> None:
     fingerprint = checked.data_fingerprint(root)
     summary = checked.passed(root, "data", fingerprint)
     if summary is not None:
-        _say(f"The partner data (data/raw/) is unchanged since its last check ({summary}).")
-        return
+        return _say(f"The partner data (data/raw/) is unchanged since its last check ({summary}).")
     _say("Checking the partner data (data/raw/) ...")
     result = _check_data(None, catalog.RAW, "")
     if not result.ok:
@@ -384,13 +383,17 @@ def _validate_before_building(root: Path) -> None:
             "the previous report is unchanged. Fix them, then build again."
         )
         raise typer.Exit(1)
-    from ktreport.ingest.messages import summary_line
-
-    checked.remember(root, "data", fingerprint, summary_line(result))
+    checked.remember_validation(root, fingerprint, result)
 
 
 def main() -> None:
-    app()
+    from ktreport.run.build import plain_build_options
+
+    options = plain_build_options(sys.argv[1:])  # then without typer's parsing (pydantic)
+    try:
+        build(**options) if options is not None else app()  # type: ignore[arg-type]
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":

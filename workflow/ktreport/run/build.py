@@ -128,6 +128,31 @@ def writable_problems(root: Path, free: int = MIN_FREE_BYTES) -> list[str]:
     return problems
 
 
+def plain_build_options(argv: list[str]) -> dict[str, object] | None:
+    """The options of ``ktreport build`` when ``argv`` is that command with only its plain
+    options (``--cores N``, ``--dry-run``/``-n``, ``--wait``, ``--release``), else None.
+    The command line then calls the command directly: typer's parsing of the options
+    imports pydantic, a third of a no-op build's own cost (issue 16 §1). Anything else
+    (``--help``, a mistake) goes through typer, which explains it."""
+    if not argv or argv[0] != "build":
+        return None
+    options: dict[str, object] = {"cores": "all", "dry_run": False, "wait": False}
+    options["release"] = False
+    flags = {"--dry-run": "dry_run", "-n": "dry_run", "--wait": "wait", "--release": "release"}
+    rest = list(argv[1:])
+    while rest:
+        word = rest.pop(0)
+        if word in flags:
+            options[flags[word]] = True
+        elif word == "--cores" and rest and not rest[0].startswith("-"):
+            options["cores"] = rest.pop(0)
+        elif word.startswith("--cores=") and len(word) > len("--cores="):
+            options["cores"] = word.removeprefix("--cores=")
+        else:
+            return None
+    return options
+
+
 def _key_path(path: Iterable[object]) -> str:
     return ".".join(str(part) for part in path)
 

@@ -119,3 +119,12 @@ def remember(root: Path, what: str, fingerprint: str | None, summary: str = "") 
     record[what] = {"fingerprint": fingerprint, "summary": summary}
     with contextlib.suppress(OSError):
         _write(root, record)
+
+
+def remember_validation(root: Path, fingerprint: str | None, result) -> None:
+    """Record a validation of the data without errors (``result``: its ``ValidationResult``),
+    with its summary line for the builds that skip it."""
+    from ktreport.ingest.messages import summary_line
+
+    if result.ok:
+        remember(root, "data", fingerprint, summary_line(result))
