@@ -268,6 +268,42 @@ def test_summary_gives_the_longest_cells_build_against_the_sample_cold_build():
     assert (target["value"], target["limit"], target["met"]) == (2.5, 3.0, True)
 
 
+def test_summary_holds_the_no_op_commands_to_1_1_times_the_dry_run():
+    measurements = [
+        Measurement(1, "dry_run", 2.0, cpu_seconds=1.6),
+        Measurement(1, "noop_ktreport_build", 2.1, cpu_seconds=2.0),
+        Measurement(1, "noop_make_report", 2.4),
+        Measurement(1, "partner_ingest", 3.25),
+    ]
+    summary = bench.summarise(measurements)
+    build = _target(summary, "ktreport build, nothing changed", "sample")
+    assert (build["value"], build["limit"], build["met"]) == (1.05, 1.1, True)
+    make = _target(summary, "make report, nothing changed", "sample")
+    assert (make["value"], make["met"]) == (1.2, False)
+    ratios = summary["ratios"]["sample"]
+    assert ratios["noop_ktreport_build_over_dry_run_cpu"] == 1.25
+    assert ratios["partner_ingest_seconds"] == 3.25
+
+
+def test_files_recleaned_is_read_from_the_clean_table_logs(tmp_path):
+    from ktreport.ingest.table_parts import clean_table
+    from ktreport.tools.bench_measure import files_recleaned
+
+    raw = ROOT / "data" / "raw"
+    paths = sorted((raw / "ratings").glob("*.*"))
+    done = clean_table(
+        paths, "ratings", raw / "skills_taxonomy.csv", tmp_path / "r.json", tmp_path / "cache"
+    )
+    logs = tmp_path / "logs" / "clean_table"
+    logs.mkdir(parents=True)
+    (logs / "ratings.log").write_text(done.log, encoding="utf-8")  # as run_step writes it
+    (logs / "interviews.log").write_text(
+        "interviews: 6 partners, 2 cleaned, 4 from the cache\n", encoding="utf-8"
+    )
+    assert len(done.cleaned) == len(paths) == 3
+    assert files_recleaned(tmp_path / "logs") == 3 + 2
+
+
 def test_longest_cells_make_every_programme_name_as_long_as_a_cell_may_be(tmp_path):
     from ktreport.ingest.validate import validate_raw
     from ktreport.tools.bench_copy import LONG_CHARS, lengthen_programmes
@@ -300,7 +336,8 @@ def test_summary_without_scale_100_says_not_measured_instead_of_guessing():
     summary = bench.summarise(_measurements(30.0, None))
     assert _target(summary, "scale-100")["met"] is None
     assert _target(summary, "peak memory")["value"] is None
-    assert summary["targets_not_measured"] == 3  # scale 100 (2) and the longest cells
+    # scale 100 (2), the longest cells and make report
+    assert summary["targets_not_measured"] == 4
     assert "synth x100" not in summary["ratios"]
 
 
@@ -350,6 +387,7 @@ def test_quick_bench_measures_everything_in_a_copy_and_leaves_the_checkout_alone
         "noop_rebuild",
         "dry_run",
         "noop_ktreport_build",
+        "noop_make_report",
         "prose_rebuild",
         "partner_rebuild",
         "validate",
@@ -359,8 +397,10 @@ def test_quick_bench_measures_everything_in_a_copy_and_leaves_the_checkout_alone
     assert all(r["scale"] == 1 for r in measures.values())
     # The prose-only rebuild exports no figure; the one-partner rebuild re-cleans one file.
     assert measures["prose_rebuild"]["figures_exported"] is False
-    assert "clean_partner_file" not in measures["prose_rebuild"]["jobs"]
+    assert "clean_table" not in measures["prose_rebuild"]["jobs"]
     assert measures["partner_rebuild"]["files_recleaned"] == 1
+    assert measures["partner_ingest"]["files_recleaned"] == 1
+    assert measures["partner_ingest"]["jobs"] == {"clean_table": 1, "combine_tables": 1}
     assert {"kaleido", "pandoc", "weasyprint"} <= set(measures["floor"])
     assert measures["peak_rss"]["peak_rss_mib"] > 0
     assert records[-1]["summary"] == "ratios"

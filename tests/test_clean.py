@@ -288,11 +288,8 @@ def test_the_ingest_rules_write_what_the_library_writes_and_rebuild_only_a_chang
     run = snakemake(tmp_path, "data/processed/interviews.csv")
     assert run.returncode == 0, run.stderr
     processed = tmp_path / "data" / "processed"
-    assert sorted(p.name for p in (processed / "parts").rglob("*.json")) == [
-        "UNIBO.json",
-        "UNIBO.json",
-        "UNIBO.json",
-    ]
+    bundles = sorted(p.name for p in (processed / "parts").glob("*.json"))
+    assert bundles == ["case_studies.json", "interviews.json", "ratings.json"]
     assert (tmp_path / "logs" / "combine_tables.log").exists()
     expected = tmp_path / "expected"
     result = validate_raw(raw, root=tmp_path)
@@ -300,13 +297,13 @@ def test_the_ingest_rules_write_what_the_library_writes_and_rebuild_only_a_chang
     for path in sorted(expected.iterdir()):
         assert (processed / path.name).read_bytes() == path.read_bytes(), path.name
 
-    # A changed ratings file re-runs its own part and the combination, nothing else.
+    # A changed ratings file re-runs its own table's step and the combination, nothing else.
     ratings = raw / "ratings" / "UNIBO.csv"
     ratings.write_text(ratings.read_text(encoding="utf-8") + "UNIBO-I02,licensing,3,3\n")
     dry = snakemake(tmp_path, "-n", "data/processed/interviews.csv")
     jobs = " ".join((dry.stdout + dry.stderr).split())
-    assert "clean_partner_file 1 combine_tables 1 total 2" in jobs, jobs
-    assert "wildcards: table=ratings, partner=UNIBO" in jobs
+    assert "clean_table 1 combine_tables 1 total 2" in jobs, jobs
+    assert "wildcards: table=ratings" in jobs
 
 
 def test_the_ingest_rules_stop_on_errors_and_print_them_all(tmp_path):

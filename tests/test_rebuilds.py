@@ -54,12 +54,12 @@ def _jobs_after_changing(tree, module_name: str) -> set[str]:
 def test_a_changed_aggregation_module_reruns_aggregation_and_what_follows_only(tree):
     jobs = _jobs_after_changing(tree, "aggregate/tables")
     assert {"aggregate_tables", "make_figures", "write_chapters", "render_pdf"} <= jobs
-    assert "clean_partner_file" not in jobs and "combine_tables" not in jobs
+    assert "clean_table" not in jobs and "combine_tables" not in jobs
 
 
 def test_a_changed_reader_recleans_every_partner_file(tree):
     jobs = _jobs_after_changing(tree, "ingest/readers")
-    assert {"clean_partner_file", "combine_tables", "check_personal_data"} <= jobs
+    assert {"clean_table", "combine_tables", "check_personal_data"} <= jobs
 
 
 def test_a_changed_chapters_module_rewrites_the_text_but_redraws_no_figure(tree):
@@ -72,7 +72,7 @@ def test_a_changed_chapters_module_rewrites_the_text_but_redraws_no_figure(tree)
 
 def test_a_changed_core_module_reruns_every_step(tree):
     jobs = _jobs_after_changing(tree, "core/style")
-    assert {"clean_partner_file", "aggregate_tables", "make_figures", "write_chapters"} <= jobs
+    assert {"clean_table", "aggregate_tables", "make_figures", "write_chapters"} <= jobs
 
 
 PAST = 978_307_200  # 2001-01-01: older than any build
@@ -100,7 +100,7 @@ def test_a_raw_file_replaced_by_an_older_copy_is_rebuilt_from_its_content(tree, 
     os.utime(shorter, (PAST, PAST))
     shutil.copy2(shorter, raw)
     jobs = _planned_jobs(work)
-    assert {"clean_partner_file", "combine_tables", "aggregate_tables", "render_pdf"} <= jobs
+    assert {"clean_table", "combine_tables", "aggregate_tables", "render_pdf"} <= jobs
     before = json.loads((work / "report/output/key_figures.json").read_text())
     subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all"],

@@ -172,6 +172,9 @@ GUARD_SCANNED = (PROCESSED, BUILD, OUTPUT, LOGS)
 
 # ----------------------------------------------------------------------------- outside the DAG
 BUILD_LOCK = Path(".snakemake/ktreport-build.lock")
+# What ``ktreport build`` last checked with no error (``run.checked``): not checked again
+# while it is unchanged.
+CHECKED_RECORD = Path(".snakemake/ktreport-checked.json")
 # ``ktreport preview``: its own chapters and page, never report/output/.
 PREVIEW_DIR = REPORT_DIR / "_preview"
 PREVIEW_HTML = PREVIEW_DIR / "index.html"

@@ -172,10 +172,16 @@ def validate(
     html: str = typer.Option("", "--html", help="Also write a readable HTML report here."),
 ) -> None:
     """Check the partner files and list every problem at once (exit 1 when any is an error)."""
+    result = _check_data([Path(p) for p in paths or []] or None, Path(raw_dir), html)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _check_data(paths: list[Path] | None, raw_dir: Path, html: str):
+    """Validate and print every problem (and the summary); the ``ValidationResult``."""
     try:
         from ktreport import ingest as validation
 
-        result = validation.validate_raw(Path(raw_dir), [Path(p) for p in paths or []] or None)
+        result = validation.validate_raw(raw_dir, paths)
         report_problem = ""
         if html:
             try:
@@ -201,7 +207,7 @@ def validate(
         _say(f"Note: {report_problem}.")
     elif html:
         _echo(f"The report for partners: {html}")
-    raise typer.Exit(0 if result.ok else 1)
+    return result
 
 
 def _print_problems(result) -> None:  # result: ktreport.ingest.validate's result
@@ -317,18 +323,6 @@ def dictionary(
     _echo(f"Wrote {target}.")
 
 
-def _profile(profiles, root: Path, name: str) -> Path:
-    """The profile folder for ``--profile name``, checked; exits 1 with the reason if not."""
-    try:
-        chosen = profiles.resolve(root, name)
-        executor = profiles.check(root, chosen)
-    except profiles.ProfileProblem as problem:
-        _say(f"Error: {problem}")
-        raise typer.Exit(1) from None
-    _say(f"Profile {chosen}: jobs run on {executor}.")
-    return chosen
-
-
 @app.command()
 def build(
     cores: str = typer.Option("all", "--cores", help="CPU cores to use: a number or 'all'."),
@@ -339,11 +333,7 @@ def build(
         False, "--wait", help="If another build is running here, wait for it to finish."
     ),
     release: bool = typer.Option(False, "--release", help="Build the release (clean, at a tag)."),
-    profile: str = typer.Option(
-        "",
-        "--profile",
-        help="Run the jobs as a Snakemake profile says: a folder of profiles/ or a path.",
-    ),
+    profile: str = typer.Option("", "--profile", help="A Snakemake profile: slurm, or a path."),
 ) -> None:
     """Build the report: check config and data, run the pipeline, say where the report is."""
     from ktreport.run import build as building
@@ -358,9 +348,9 @@ def build(
             _say(f"Error: {problem}")
         if problems:
             raise typer.Exit(1)
-        chosen = _profile(profiles, root, profile) if profile else None
+        chosen = profiles.choose(root, profile, say=_say) if profile else None
         with building.BuildLock(root, wait=wait):
-            _validate_before_building()
+            _validate_before_building(root)
             _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
             outcome = building.build_report(
                 root, cores=cores, dry_run=dry_run, progress=_say, release=release, profile=chosen
@@ -379,23 +369,24 @@ def build(
         _echo(f"  {path.as_posix()}")
 
 
-def _validate_before_building() -> None:
-    """``ktreport validate`` of data/raw/; on errors, say that nothing was built and stop."""
-    _say("Checking the partner data (data/raw/) ...")
-    try:
-        validate(paths=[], raw_dir=RAW, html="")
-    except typer.Exit as done:
-        if done.exit_code == 1:
-            _say(
-                "The partner data has errors (listed above): nothing was built and "
-                "the previous report is unchanged. Fix them, then build again."
-            )
-        if done.exit_code != 0:
-            raise
+def _validate_before_building(root: Path) -> None:
+    """``ktreport validate`` of data/raw/ unless it passed on the same content and code."""
+    from ktreport.run import checked
+
+    if not checked.validate_unless_unchanged(
+        root, lambda: _check_data(None, catalog.RAW, ""), _say
+    ):
+        raise typer.Exit(1)
 
 
 def main() -> None:
-    app()
+    from ktreport.run.build import plain_build_options
+
+    options = plain_build_options(sys.argv[1:])  # then without typer's parsing (pydantic)
+    try:
+        build(**options) if options is not None else app()  # type: ignore[arg-type]
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":

@@ -22,14 +22,6 @@ validate(config, schema="../schemas/config.schema.yaml")
 PARTNER_FILES = discover_partner_files(RAW)
 
 
-def partner_file(wildcards):
-    """The raw file(s) of one partner and table, whatever the extension."""
-    key = (wildcards.table, wildcards.partner)
-    if key not in PARTNER_FILES:
-        raise ValueError(f"no file {RAW}/{wildcards.table}/{wildcards.partner}.*")
-    return PARTNER_FILES[key]
-
-
 # Content, not dates, decides what is stale: every rule that reads raw files depends on
 # their content stamps (ktreport.core.stamps), refreshed here at every parse. A file
 # replaced by one with an older date is rebuilt; a file touched with a new date is not.
@@ -43,9 +35,14 @@ def stamps_of(paths):
     return [RAW_STAMPS.get(Path(path), path) for path in paths]
 
 
-def partner_file_stamps(wildcards):
-    """The content stamps of one partner's file(s) for one table."""
-    return stamps_of(partner_file(wildcards))
+def table_files(wildcards):
+    """The raw files of one table, partner by partner (discovery's order)."""
+    return [
+        path
+        for (table, partner), paths in PARTNER_FILES.items()
+        if table == wildcards.table
+        for path in paths
+    ]
 
 
 # Briefs (workflow/rules/briefs.smk): known only once the checkpoint slice_briefs has run.

@@ -1,33 +1,35 @@
-# Stage 1: partner files -> one checked part per file -> the tidy tables of data/processed/.
-# Files are discovered in data/raw/<table>/ when the workflow is parsed: a new partner file
-# needs no config edit, and only the part of a changed file is rebuilt.
-PART_FILES = [PARTS / table / f"{partner}.json" for table, partner in PARTNER_FILES]
+# Stage 1: partner files -> one bundle of checked parts per table -> the tidy tables of
+# data/processed/. Files are discovered in data/raw/<table>/ when the workflow is parsed: a
+# new partner file needs no config edit. One job per table; it re-cleans only the files
+# whose content changed and takes the others' parts from its cache (parts/cache/<table>/).
+PART_BUNDLES = [PARTS / f"{table}.json" for table in sorted(PARTNER_TABLES)]
 
 
-rule clean_partner_file:
+rule clean_table:
     input:
-        raw=partner_file_stamps,
+        raw=lambda wildcards: stamps_of(table_files(wildcards)),
         taxonomy=stamps_of([TAXONOMY_CSV]),
         library=library_files("ingest"),
     output:
-        part=PARTS / "{table}" / "{partner}.json",
+        parts=PARTS / "{table}.json",
     log:
-        LOGS / "clean_partner_file" / "{table}" / "{partner}.log",
+        LOGS / "clean_table" / "{table}.log",
     wildcard_constraints:
         table="|".join(PARTNER_TABLES),
-        partner="[^/]+",
     conda:
         "../../environment.yml"
     params:
-        raw=partner_file,
+        # The list is a parameter too, so a file removed re-runs the step (params trigger).
+        raw=lambda wildcards: [str(path) for path in table_files(wildcards)],
         taxonomy=TAXONOMY_CSV,
+        cache=lambda wildcards: PARTS / "cache" / wildcards.table,
     script:
-        "../scripts/clean_partner_file.py"
+        "../scripts/clean_table.py"
 
 
 rule combine_tables:
     input:
-        parts=PART_FILES,
+        parts=PART_BUNDLES,
         references=stamps_of([PARTNERS_CSV, TAXONOMY_CSV]),
         library=library_files("ingest"),
     output:

@@ -60,6 +60,11 @@ def _read(stamp: Path) -> tuple[str, str]:
     return fields.get("sha256", ""), fields.get("stat", "")
 
 
+def recorded_digest(stamp: Path) -> str:
+    """The sha256 a stamp records ("" when it records none)."""
+    return _read(stamp)[0]
+
+
 def _write(stamp: Path, digest: str, metadata: str) -> None:
     stamp.parent.mkdir(parents=True, exist_ok=True)
     temporary = stamp.with_name(stamp.name + ".tmp")

@@ -4,8 +4,9 @@
 parses each cell by its column's kind (``cells``), drops the personal columns after using
 them to anonymise the quote and to find them in the row's other cells (``personal_row``),
 and keeps a preview for the partner-readable validation report.
-``clean_partner_file`` is the per-file pipeline step: it stores the result as a part
-(``parts``). Standard library only (no pandas), so one job per file starts quickly.
+``clean_partner_file`` stores one file's result as a part (``parts``); the pipeline's
+per-table step (``table_parts``) runs the checks of each changed file. Standard library
+only (no pandas), so that step starts quickly.
 """
 
 from __future__ import annotations

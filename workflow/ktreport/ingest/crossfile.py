@@ -3,8 +3,8 @@
 ``combine`` runs what one file alone cannot tell: partner files named after a partner of
 ``partners.csv``, the pandera schema over all files of a table (``schema``: identifiers
 unique across partners), ratings of interviews that exist; then builds the tidy tables
-(``tables``). ``combine_parts`` is the combining pipeline step, reading the parts the
-per-file jobs wrote.
+(``tables``). ``combine_parts`` is the combining pipeline step, reading the bundles of parts
+the per-table jobs wrote (``table_parts``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from ktreport.catalog import PARTNERS_FILE
 from ktreport.contract import PARTNER_TABLES
 from ktreport.core.problems import Problem, sort_problems
 from ktreport.ingest.checks import odd_entry_problems
-from ktreport.ingest.parts import read_part
 from ktreport.ingest.references import References, load_references
 from ktreport.ingest.results import PartnerFile, ValidationResult
 from ktreport.ingest.schema import schema_problems
+from ktreport.ingest.table_parts import read_bundle
 from ktreport.ingest.tables import build_tables
 
 
@@ -139,14 +139,16 @@ def combine_parts(
     root: Path | None = None,
     raw_dir: Path | None = None,
 ) -> ValidationResult:
-    """Every part -> the cross-file checks and the tidy tables: the combining pipeline step.
+    """Every table's bundle of parts (``table_parts``) -> the cross-file checks and the tidy
+    tables: the combining pipeline step.
 
     The links, folders and special files of ``raw_dir`` (by default the folder of
     ``partners_path``) where partner files should be are errors here too: the per-file
     steps never see them, as discovery leaves them out.
     """
     references = load_references(partners_path, taxonomy_path, root)
-    result = combine([read_part(Path(p)) for p in part_paths], references)
+    parts = [part for path in part_paths for part in read_bundle(Path(path))]
+    result = combine(parts, references)
     odd = odd_entry_problems(Path(partners_path).parent if raw_dir is None else raw_dir, root)
     if odd:
         result.problems = sort_problems(result.problems + odd)

@@ -1,4 +1,4 @@
-"""Stage 1, parts: one checked partner file as JSON, from the per-file job to the combining one.
+"""Stage 1, parts: one checked partner file as JSON, from the per-table job to the combining one.
 
 A part holds the file's report (problems, preview) and its typed rows, never a personal
 column: ``data/processed/parts/`` may be kept and shared like the processed tables.
@@ -30,7 +30,11 @@ def part_to_json(part: PartnerFile) -> str:
 
 
 def part_from_json(text: str) -> PartnerFile:
-    data = json.loads(text)
+    return part_from_data(json.loads(text))
+
+
+def part_from_data(data: dict) -> PartnerFile:
+    """A part from its parsed JSON."""
     report = FileReport(
         path=data["path"],
         table=data["table"],

@@ -34,7 +34,7 @@ from ktreport.catalog import (
 )
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
-from ktreport.run import profiles, snakemake
+from ktreport.run import checked, profiles, snakemake
 from ktreport.run.failures import explain_failure
 from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
 from ktreport.run.release import check_release as release_check
@@ -80,7 +80,19 @@ def project_problems(root: Path) -> list[str]:
     """Why ``ktreport build`` cannot start in ``root`` (not the project folder, else every
     problem of config.yaml and every folder the build cannot write); empty when it can."""
     problem = project_problem(root)
-    return [problem] if problem else config_problems(root) + writable_problems(root)
+    return [problem] if problem else checked_config_problems(root) + writable_problems(root)
+
+
+def checked_config_problems(root: Path) -> list[str]:
+    """``config_problems``, unless config.yaml and its schema are byte for byte those of
+    its last check without problems (``run.checked``): that check would pass again."""
+    fingerprint = checked.config_fingerprint(root)
+    if checked.passed(root, "config", fingerprint) is not None:
+        return []
+    problems = config_problems(root)
+    if not problems:
+        checked.remember(root, "config", fingerprint)
+    return problems
 
 
 def _existing(folder: Path) -> Path:
@@ -116,6 +128,34 @@ def writable_problems(root: Path, free: int = MIN_FREE_BYTES) -> list[str]:
             )
             break  # one line for the disk, not one per folder on it
     return problems
+
+
+def plain_build_options(argv: list[str]) -> dict[str, object] | None:
+    """The options of ``ktreport build`` when ``argv`` is that command with only its plain
+    options (``--cores N``, ``--profile P``, ``--dry-run``/``-n``, ``--wait``,
+    ``--release``), else None.
+    The command line then calls the command directly: typer's parsing of the options
+    imports pydantic, a third of a no-op build's own cost (issue 16 §1). Anything else
+    (``--help``, a mistake) goes through typer, which explains it."""
+    if not argv or argv[0] != "build":
+        return None
+    options: dict[str, object] = {"cores": "all", "dry_run": False, "wait": False}
+    options.update(release=False, profile="")
+    flags = {"--dry-run": "dry_run", "-n": "dry_run", "--wait": "wait", "--release": "release"}
+    valued = {"--cores": "cores", "--profile": "profile"}
+    rest = list(argv[1:])
+    while rest:
+        word = rest.pop(0)
+        name, equals, value = word.partition("=")
+        if word in flags:
+            options[flags[word]] = True
+        elif word in valued and rest and not rest[0].startswith("-"):
+            options[valued[word]] = rest.pop(0)
+        elif equals and name in valued and value:
+            options[valued[name]] = value
+        else:
+            return None
+    return options
 
 
 def _key_path(path: Iterable[object]) -> str:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-
-import yaml
 
 from ktreport.catalog import PROFILES
 from ktreport.core.errors import KtreportError
@@ -46,6 +45,8 @@ def resolve(root: Path, name: str) -> Path:
 
 
 def _options(root: Path, profile: Path) -> dict:
+    import yaml  # here, not at the top: a build without --profile does not need it
+
     path = (Path(root) / profile) / "config.yaml"
     try:
         options = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -73,6 +74,14 @@ def check(root: Path, profile: Path) -> str:
                 "or build here without --profile."
             )
     return executor
+
+
+def choose(root: Path, name: str, say: Callable[[str], None]) -> Path:
+    """The profile folder for ``--profile name``, checked (``ProfileProblem`` if it cannot
+    be used); ``say`` is told what the jobs run on."""
+    profile = resolve(root, name)
+    say(f"Profile {profile}: jobs run on {check(root, profile)}.")
+    return profile
 
 
 def arguments(profile: Path) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ktreport.catalog import CHAPTER_TEMPLATES_DIR
-from ktreport.chapters.notes import open_notes
 from ktreport.core import git
 from ktreport.core.errors import KtreportError
 
@@ -42,6 +41,10 @@ def release_problems(root: Path) -> tuple[str | None, list[str]]:
             "HEAD is at no tag: tag the commit to release (git tag -a v1.0 -m 'what "
             "changed') and build again; the tag is the report's version."
         )
+    # Imported here: the chapters package imports pandas, which a draft build never needs
+    # before Snakemake starts (ktreport build imports this module).
+    from ktreport.chapters.notes import open_notes
+
     notes = open_notes(root / CHAPTER_TEMPLATES_DIR, CHAPTER_TEMPLATES_DIR.as_posix())
     if notes:
         problems.append(

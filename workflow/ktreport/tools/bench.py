@@ -4,13 +4,14 @@ Every measurement runs in a temporary copy of the project (a ``git clone`` of HE
 the working tree's tracked files), never in the user's checkout: its ``data/raw/`` and
 ``report/output/`` are not touched, and no Snakemake lock is taken there. For each scale
 (1 is the project's sample data; N > 1 is ``ktreport synth --scale N``) the copy is built
-cold, then again with nothing changed (no-op), after one sentence is appended to one
-chapter template (prose-only), and after one cell of one partner CSV is changed
-(one-partner). ``snakemake --dry-run`` and ``ktreport validate`` are timed on the same
-copy, and so is the **floor**: the engines the build cannot avoid, run directly on the
-built inputs (one kaleido/Chromium session exporting every figure, one pandoc render,
-one WeasyPrint render of the PDF). At the sample's scale a last build follows after every
-programme name is made as long as a cell may be (the longest cells).
+cold, then again with nothing changed (no-op: Snakemake, ``ktreport build`` and ``make
+report``), after one sentence is appended to one chapter template (prose-only), and after
+one cell of one partner CSV is changed (one-partner). ``snakemake --dry-run`` and ``ktreport
+validate`` are timed on the same copy, and so is the **floor**: the engines the build cannot
+avoid, run directly on the built inputs (one kaleido/Chromium session exporting every
+figure, one pandoc render, one WeasyPrint render of the PDF). At the sample's scale a build
+follows after every programme name is made as long as a cell may be (the longest cells);
+last, the ingest alone after one more one-partner change (how many files it re-cleaned).
 
 Peak memory is the largest resident set of any process a measured command waited for
 (``os.wait4``: Linux reports the maximum over the child and its reaped descendants, so for
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ktreport.catalog import PROBLEMS_CSV
 from ktreport.tools.bench_copy import (
     PARTNER_COLUMN,
     Project,
@@ -52,6 +54,7 @@ from ktreport.tools.bench_measure import (
     Run,
     check_run,
     engine_times,
+    files_recleaned,
     jobs_run,
     json_line,
     load_average,
@@ -93,6 +96,7 @@ BUILD_MEASURES = frozenset(
         "noop_rebuild",
         "prose_rebuild",
         "partner_rebuild",
+        "partner_ingest",
         "archival_pdf_extra",
         "longest_cells_build",
     }
@@ -141,6 +145,7 @@ class _Session:
         seconds: float | None = None,
         peak_rss_mib: float | None = None,
         load: float | None = None,
+        cpu_seconds: float | None = None,
         **detail: Any,
     ) -> Measurement:
         m = Measurement(
@@ -149,7 +154,7 @@ class _Session:
             seconds=run.seconds if run else seconds,
             peak_rss_mib=run.peak_rss_mib if run else peak_rss_mib,
             detail={**detail, "load_before": load} if load is not None else detail,
-            cpu_seconds=run.cpu_seconds if run else None,
+            cpu_seconds=run.cpu_seconds if run else cpu_seconds,
         )
         self.measurements.append(m)
         self.emit(m)
@@ -170,10 +175,12 @@ class _Session:
     def record_repeated(
         self, measure: str, runs: Sequence[Run], *, peak: bool = False, **detail: Any
     ) -> None:
-        """The median of repeated runs (and, with ``peak``, their largest process)."""
+        """The median of repeated runs, wall and CPU time (and, with ``peak``, their largest
+        process)."""
         self.record(
             measure,
             seconds=median(r.seconds for r in runs),
+            cpu_seconds=median(r.cpu_seconds for r in runs),
             peak_rss_mib=max(r.peak_rss_mib for r in runs) if peak else None,
             runs=[round(r.seconds, 3) for r in runs],
             **detail,
@@ -215,7 +222,7 @@ def bench_scale(
             "the one-partner-file rebuild",
             "partner_rebuild",
             f"{partner_file.relative_to(project.path).as_posix()}:{row}:{PARTNER_COLUMN}",
-            lambda jobs: {"files_recleaned": jobs.get("clean_partner_file", 0)},
+            lambda jobs: {"files_recleaned": files_recleaned(project.path / "logs")},
         )
         _validate(session)
         if options.archival:
@@ -229,6 +236,7 @@ def bench_scale(
         _floor(session, floor_command)
         if options.longest_cells and scale == SAMPLE_SCALE:
             _longest_cells(session)
+        _partner_ingest(session)
         _peak_rss(session)
     finally:
         if not options.keep:
@@ -272,6 +280,25 @@ def _noop_rebuilds(session: _Session) -> None:
     for run in user_noops:
         check_run(run, "ktreport build (no-op)", path)
     session.record_repeated("noop_ktreport_build", user_noops)
+    make_noops = [session.run(*session.project.make("report")) for _ in range(repeat)]
+    for run in make_noops:
+        check_run(run, "make report (no-op)", path)
+    session.record_repeated("noop_make_report", make_noops)
+
+
+def _partner_ingest(session: _Session) -> None:
+    """The ingest alone (clean_table, combine_tables) after one more cell of one partner
+    file changed: last, as it leaves the copy's later steps out of date."""
+    partner_file, row = change_partner_cell(session.project.path / "data" / "raw")
+    run = session.build("the ingest after a one-partner change", str(PROBLEMS_CSV))
+    session.record(
+        "partner_ingest",
+        run,
+        load=session.loads["the ingest after a one-partner change"],
+        changed=f"{partner_file.relative_to(session.project.path).as_posix()}:{row}",
+        jobs=jobs_run(run.output),
+        files_recleaned=files_recleaned(session.project.path / "logs"),
+    )
 
 
 def _rebuild(

@@ -68,7 +68,17 @@ class Project:
             p for p in (str(self.path / "workflow"), env.get("PYTHONPATH", "")) if p
         )
         env.pop("SNAKEMAKE_PROFILE", None)
+        # As in a user's shell, Python keeps the bytecode it compiles: without it every
+        # Python start compiles Snakemake and its plugins again (seconds, which would hide
+        # what the build itself costs).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
+
+    def make(self, target: str) -> list[str]:
+        """``make TARGET`` of the copy with this environment (its ``VENV``), the environment
+        taken as installed (``-o``: make reinstalls nothing in it)."""
+        venv = self.bin_dir.parent
+        return ["make", "--no-print-directory", f"VENV={venv}", "-o", f"{venv}/.installed", target]
 
 
 def _git(root: Path, *args: str) -> str:

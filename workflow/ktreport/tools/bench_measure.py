@@ -167,3 +167,17 @@ def check_run(run: Run, what: str, where: Path) -> None:
             f"{what} failed (exit {run.returncode}) in the copy {where}; its last lines:\n"
             f"{tail(run.output)}"
         )
+
+
+_CLEANED = re.compile(r"^\w+: \d+ partners, (\d+) cleaned, \d+ from the cache$")
+
+
+def files_recleaned(logs: Path) -> int:
+    """How many partner files the last clean_table steps read and checked (the others came
+    from their cache), from the first line of each table's log (``logs/clean_table/``)."""
+    total = 0
+    for log in sorted(Path(logs).glob("clean_table/*.log")):
+        first = log.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+        if match := _CLEANED.match(first):
+            total += int(match.group(1))
+    return total

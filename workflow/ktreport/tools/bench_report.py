@@ -21,6 +21,9 @@ TARGETS: tuple[tuple[str, float, str], ...] = (
     ("validate_sample_seconds", 1.5, "ktreport validate of the sample < 1.5 s"),
     # Issue 17 §12: the longest cells the limits allow, rebuilt, against the sample's cold.
     ("longest_cells_over_sample", 3.0, "build with the longest cells <= 3x sample cold build"),
+    # Issue 16 §1: the user's commands with nothing changed cost what Snakemake's dry run does.
+    ("noop_ktreport_build_over_dry_run", 1.1, "ktreport build, nothing changed <= 1.1x dry run"),
+    ("noop_make_report_over_dry_run", 1.1, "make report, nothing changed <= 1.1x dry run"),
 )
 _LARGEST_SCALE = 100
 
@@ -66,6 +69,15 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
                 _seconds(measurements, scale, "noop_ktreport_build"),
                 _seconds(measurements, scale, "dry_run"),
             ),
+            "noop_make_report_over_dry_run": _ratio(
+                _seconds(measurements, scale, "noop_make_report"),
+                _seconds(measurements, scale, "dry_run"),
+            ),
+            "noop_ktreport_build_over_dry_run_cpu": _ratio(
+                _cpu(measurements, scale, "noop_ktreport_build"),
+                _cpu(measurements, scale, "dry_run"),
+            ),
+            "partner_ingest_seconds": _round(_seconds(measurements, scale, "partner_ingest")),
             # CPU time is steadier than wall time when other work shares the machine.
             "cold_over_floor_cpu": _ratio(
                 _cpu(measurements, scale, "cold_build"), _cpu(measurements, scale, "floor")
