@@ -92,9 +92,14 @@ def test_a_brief_s_key_figures_are_those_of_its_own_rows():
 
 def test_a_count_below_min_cell_is_withheld():
     data = unit_slice(load_processed(SMALL), "countries", {"id": "IT", "name": "Italy"}, 4)
-    licensing = data["key_figures"]["n_required_licensing"]  # I01 only: 1 of 4
-    assert licensing["value"] is None and licensing["suppressed"] is True
-    assert data["key_figures"]["n_required_negotiation"].get("suppressed") is None
+    kf = data["key_figures"]
+    # Who: Italy's 4 are 2 HEI, 1 business, 1 expert: each group count is withheld.
+    hei = kf["n_group_hei_kt_professional"]
+    assert hei["value"] is None and hei["suppressed"] is True
+    # Answers over Italy's 4 (a base of min_cell 4) are shown, small or not (I01 only
+    # requires licensing): they single nobody out (aggregate.disclosure).
+    assert kf["n_required_licensing"]["value"] == 1
+    assert kf["n_required_negotiation"].get("suppressed") is None
 
 
 def _write_brief(processed: Path, tmp_path: Path, unit: str, min_cell: int) -> str:
@@ -128,12 +133,13 @@ def test_a_brief_says_fewer_than_min_cell_and_names_no_small_country(small_with_
     # in the whole sample by 8 of 13 (those 4, I03 I05 I08 and Malta's I13): 62 %.
     assert "4 interviewees of 13 in the whole sample (31 %)" in text
     assert "by 4 of 4 interviewees (100 %), against 62 % in the whole sample" in text
-    # Each group's share in Italy (2, 1, 1 of 4) is withheld, the counts are shown.
+    # Each group in Italy (2, 1, 1 of 4) is withheld, count and share.
     assert "| fewer than 4 |" in text
-    # Licensing (1 of 4 in Italy) is withheld from the chart, and the caption says so.
-    assert "Values counted from fewer than 4 interviewees are withheld" in text
     required_alt = re.search(r'fig-brief-required.svg\)\{fig-alt="([^"]*)"', markdown).group(1)
-    assert required_alt.endswith("Highest: Negotiation 100 % against 62 %.")
+    assert required_alt.startswith("Bar chart, Italy against the whole sample. Highest: ")
+    # Negotiation 4 of 4 against 8 of 13; licensing 1 of 4 (I01) against 3 of 13.
+    assert "Highest: Negotiation 100 % against 62 %;" in required_alt
+    assert "Licensing and agreement structuring 25 % against 23 %" in required_alt
     # Malta's single interview counts in the whole sample; Malta is not named.
     assert "Malta" not in text
     assert "1 other country had fewer interviewees" in text
@@ -171,10 +177,8 @@ def test_a_gap_that_would_give_back_a_withheld_count_is_not_shown(small_with_mal
     tables = load_processed(small_with_malta)
     sample = {"skills": {"negotiation": {"label": "Negotiation", "category": "soft"}}}
     # Italy: negotiation required by 4 (I01 I02 I06 I10), possessed by 2 (I06 I10).
-    for min_cell, gap in ((2, 0.5), (3, None)):
+    for min_cell, gap in ((2, 0.5), (5, None)):
         own = unit_slice(tables, "countries", {"id": "IT", "name": "Italy"}, min_cell)
         sample["key_figures"] = own["key_figures"]
         (row,) = skill_rows(own, sample, "gap")
         assert row["unit"] == gap and row["suppressed"] is (gap is None)
-    text = _plain(_write_brief(small_with_malta, tmp_path, "IT", min_cell=4))
-    assert "No gap in Italy can be shown" in text and "Largest gap" not in text

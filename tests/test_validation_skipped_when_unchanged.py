@@ -15,7 +15,7 @@ from project_builds import append_rows, environment
 
 from conftest import FIXTURES, RAW, ROOT
 from ktreport import cli, ingest
-from ktreport.run import build, checked
+from ktreport.run import build, checked, plain_options
 
 PAST = 1_000_000_000  # 2001: older than any build
 UH = "data/raw/case_studies/UH.csv"
@@ -180,7 +180,7 @@ def test_the_build_command_imports_no_heavy_library_before_snakemake():
     ],
 )
 def test_plain_build_options_are_read_without_typer(argv, options):
-    assert build.plain_build_options(argv) == options
+    assert plain_options.plain_build_options(argv) == options
 
 
 def test_ktreport_build_parses_its_options_without_importing_pydantic(tmp_path):

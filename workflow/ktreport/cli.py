@@ -380,7 +380,7 @@ def _validate_before_building(root: Path) -> None:
 
 
 def main() -> None:
-    from ktreport.run.build import plain_build_options
+    from ktreport.run.plain_options import plain_build_options
 
     options = plain_build_options(sys.argv[1:])  # then without typer's parsing (pydantic)
     try:
