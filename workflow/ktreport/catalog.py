@@ -106,6 +106,9 @@ FIGURES_MANIFEST_FILE = "figures.json"
 FIGURES_MANIFEST = FIGURES_DIR / FIGURES_MANIFEST_FILE
 FIGURE_SVGS = [FIGURES_DIR / f"{figure_id}.svg" for figure_id in FIGURE_IDS]
 FIGURE_JSONS = [FIGURES_DIR / f"{figure_id}.json" for figure_id in FIGURE_IDS]
+# Kaleido's images by content (ktreport.figures.cache): a figure whose data did not change
+# is not drawn again. Not a rule's output, so Snakemake never deletes it before a job.
+FIGURE_CACHE = BUILD / "figure_cache"
 
 # --------------------------------------------------------------------- stage 4: text, render
 CHAPTER_TEMPLATES_DIR = REPORT_DIR / "chapters"

@@ -1,6 +1,7 @@
 # Stage 3: aggregates + key figures -> one SVG (static, for the PDF) and one plotly JSON
 # (interactive, for the HTML) per figure, and the manifest figures.json. One job, so that
-# kaleido starts Chromium once for all figures.
+# kaleido starts Chromium once for all figures, and only for those whose content changed
+# (figures/cache.py: kaleido's images by content hash in report/_build/figure_cache/).
 
 
 rule make_figures:
@@ -14,6 +15,9 @@ rule make_figures:
         jsons=FIGURE_JSONS,
     log:
         LOGS / "make_figures.log",
+    params:
+        # Kaleido's images by content: only changed figures are drawn again.
+        cache=FIGURE_CACHE,
     conda:
         "../../environment.yml"
     script:

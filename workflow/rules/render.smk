@@ -124,6 +124,9 @@ rule export_png_figures:
         FIGURE_PNGS,
     log:
         LOGS / "export_png_figures.log",
+    params:
+        # Kaleido's images by content: only changed figures are drawn again.
+        cache=FIGURE_CACHE,
     conda:
         "../../environment.yml"
     script:

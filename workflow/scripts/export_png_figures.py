@@ -9,8 +9,10 @@ from ktreport.run.script import run_step
 
 def main(smk) -> int:
     def body() -> str:
-        written = export_png_figures([Path(p) for p in smk.input.jsons], Path(smk.output[0]).parent)
-        return f"{len(written)} PNG figures written\n"
+        exported = export_png_figures(
+            [Path(p) for p in smk.input.jsons], Path(smk.output[0]).parent, Path(smk.params.cache)
+        )
+        return exported.summary("PNG figures")
 
     return run_step(smk, body)
 

@@ -9,12 +9,13 @@ from ktreport.run.script import run_step
 
 def main(smk) -> int:
     def body() -> str:
-        manifest = make_figures(
+        exported = make_figures(
             aggregates_dir=Path(smk.input.tables[0]).parent,
             key_figures_path=Path(smk.input.key_figures),
             out_dir=Path(smk.output.manifest).parent,
+            cache_dir=Path(smk.params.cache),
         )
-        return f"{len(smk.output.svgs)} figures exported; manifest {manifest}\n"
+        return exported.summary("SVG figures") + f"manifest {smk.output.manifest}\n"
 
     # A bug, or Chromium missing: a short message, the traceback in the log.
     return run_step(

@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from ktreport.aggregate.disclosure import fewer_than
-from ktreport.catalog import BRIEF_FIGURE_IDS
+from ktreport.catalog import BRIEF_FIGURE_IDS, FIGURES_MANIFEST_FILE
 from ktreport.core import style
 from ktreport.figures.export import export_figures
 from ktreport.figures.markup import plotly_text
@@ -192,5 +192,8 @@ def brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any]) -> list[Fi
 
 
 def make_brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any], out_dir: Path) -> Path:
-    """Build and export a brief's figures (SVG, plotly JSON, manifest) to ``out_dir``."""
-    return export_figures(brief_figures(unit, sample), Path(out_dir))
+    """Build and export a brief's figures (SVG, plotly JSON, manifest) to ``out_dir``; the
+    manifest's path. No figure cache: a brief is rebuilt only when its figures' data
+    changed (its slice or the sample's numbers), so kaleido draws them all."""
+    export_figures(brief_figures(unit, sample), Path(out_dir))
+    return Path(out_dir) / FIGURES_MANIFEST_FILE

@@ -8,8 +8,10 @@ byte-for-byte reproducible.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ktreport.catalog import FIGURES_MANIFEST_FILE
+from ktreport.figures.cache import Exported, Image, export_images
 from ktreport.figures.datatable import data_table
 from ktreport.figures.spec import FigureSpec
 
@@ -54,28 +57,42 @@ def figure_json(figure: go.Figure) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def export_figures(specs: Sequence[FigureSpec], out_dir: Path) -> Path:
+def export_figures(
+    specs: Sequence[FigureSpec], out_dir: Path, cache_dir: Path | None = None
+) -> Exported:
     """``<id>.svg``, ``<id>.json`` for every figure and the manifest ``figures.json``.
 
-    All SVGs are rendered in one kaleido (Chromium) session; returns the manifest path.
+    The SVGs come from the figure cache in ``cache_dir`` (``figures.cache``): kaleido draws,
+    in one Chromium session, only those whose figure changed; without ``cache_dir``, all of
+    them (through a cache of this call only). Returns what was drawn and what was cached.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    svg_paths = [out_dir / f"{spec.id}.svg" for spec in specs]
-    pio.write_images(
-        [_with_stable_uids(spec.figure, spec.id) for spec in specs],
-        svg_paths,
-        format="svg",
-        width=[spec.width for spec in specs],
-        height=[spec.height for spec in specs],
-        scale=1,
-    )
-    for spec, svg_path in zip(specs, svg_paths, strict=True):
-        svg = svg_path.read_text(encoding="utf-8")
-        svg_path.write_text(stable_svg(svg, spec.id), encoding="utf-8", newline="")
+    images = [
+        Image(
+            spec.id,
+            _with_stable_uids(spec.figure, spec.id),
+            out_dir / f"{spec.id}.svg",
+            spec.width,
+            spec.height,
+        )
+        for spec in specs
+    ]
+    with contextlib.ExitStack() as stack:
+        if cache_dir is None:
+            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        exported = export_images(images, "svg", cache_dir, finish=_stable_svg_bytes)
+    for spec in specs:
         json_path = out_dir / f"{spec.id}.json"
         json_path.write_text(figure_json(spec.figure), encoding="utf-8", newline="")
-    return write_manifest(specs, out_dir / FIGURES_MANIFEST_FILE)
+    write_manifest(specs, out_dir / FIGURES_MANIFEST_FILE)
+    return exported
+
+
+def _stable_svg_bytes(figure_id: str, svg: bytes) -> bytes:
+    # Newlines as reading the file as text gives them (the SVGs have always been written so).
+    text = svg.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return stable_svg(text, figure_id).encode("utf-8")
 
 
 def manifest_entries(specs: Sequence[FigureSpec]) -> list[dict]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ktreport.catalog import FIGURE_IDS
 from ktreport.figures.borich import borich
+from ktreport.figures.cache import Exported
 from ktreport.figures.dimensions import skill_dimensions
 from ktreport.figures.export import export_figures
 from ktreport.figures.formats import formats
@@ -65,11 +66,14 @@ def _for_report(spec: FigureSpec) -> FigureSpec:
     )
 
 
-def make_figures(aggregates_dir: Path, key_figures_path: Path, out_dir: Path) -> Path:
-    """Read the aggregates and key figures, build and export every figure (rule and CLI)."""
+def make_figures(
+    aggregates_dir: Path, key_figures_path: Path, out_dir: Path, cache_dir: Path | None = None
+) -> Exported:
+    """Read the aggregates and key figures, build and export every figure (rule and CLI);
+    the SVGs of unchanged figures come from the figure cache ``cache_dir``."""
     # Imported here to keep pandas (0.5 s) out of importing the figures, which need none
     # of their own; only reading the aggregates does (tests/test_bench.py holds this).
     from ktreport.core.io import read_aggregates, read_key_figures
 
     specs = build_figures(read_aggregates(aggregates_dir), read_key_figures(key_figures_path))
-    return export_figures(specs, out_dir)
+    return export_figures(specs, out_dir, cache_dir)

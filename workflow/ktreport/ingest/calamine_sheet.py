@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from ktreport.ingest.rawtable import MAX_COLUMNS
 from ktreport.ingest.spelling import clean_cell, header_key
 
+MAX_SHARED_TEXTS = 100_000
+
 
 def cell_text(value) -> str:
     """A spreadsheet cell -> text the way the partner reads it."""
@@ -68,14 +70,25 @@ def load_sheet(path: str, wanted: str, row_limit: int) -> SheetRead:
         chosen = next((name for name in visible if header_key(name) == wanted), visible[0])
         sheet = workbook.get_sheet_by_name(chosen)
         grid = []
+        shared: dict[str, str] = {}
         for row in sheet.iter_rows():
             if len(grid) > row_limit:
                 break
-            grid.append([cell_text(value) for value in row])
+            texts = [cell_text(value) for value in row]
+            grid.append([shared.get(text) or _share(text, shared) for text in texts])
         merged = _merged_ranges(sheet)
     except Exception as error:  # calamine raises several kinds for damaged files
         return SheetRead(failure=type(error).__name__)
     return SheetRead(sheet=chosen, grid=grid, merged=merged)
+
+
+def _share(text: str, shared: dict[str, str]) -> str:
+    """One object for a text that many cells repeat (yes/no, a group, a number): a dense
+    sheet of 10 million cells holds a few thousand texts, not 10 million copies (and the
+    pickle to the parent keeps them shared). At most ``MAX_SHARED_TEXTS`` are remembered."""
+    if text and len(shared) < MAX_SHARED_TEXTS:
+        shared[text] = text
+    return text
 
 
 def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:

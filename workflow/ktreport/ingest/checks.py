@@ -12,6 +12,7 @@ only (no pandas), so that step starts quickly.
 from __future__ import annotations
 
 import difflib
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from ktreport import contract
 from ktreport.catalog import entry_kind, odd_partner_entries
 from ktreport.contract import PARTNER_TABLES, Column, Table
 from ktreport.core.problems import Problem, sort_problems
+from ktreport.ingest import suggestions
+from ktreport.ingest.capped import ProblemCap
 from ktreport.ingest.cells import parse_cell
 from ktreport.ingest.lookalikes import visible
 from ktreport.ingest.parts import write_part
@@ -98,11 +101,13 @@ def check_partner_file(
             )
     rows: list[dict[str, Any]] = []
     preview: list[tuple[int, dict[str, tuple[str, str]]]] = []
+    cap = ProblemCap(display)
     for raw_row in raw.rows:
-        typed, shown = _typed_row(raw, raw_row, table, taxonomy, problems)
+        typed, shown = _typed_row(raw, raw_row, table, taxonomy, problems, cap)
         rows.append(typed)
         if len(preview) < PREVIEW_ROWS:
             preview.append((raw_row.number, shown))
+    problems.extend(cap.summaries())
     report = FileReport(
         path=display,
         table=table_name,
@@ -120,8 +125,10 @@ def _typed_row(
     table: Table,
     taxonomy: Taxonomy | None,
     problems: list[Problem],
+    cap: ProblemCap,
 ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-    """One row: its typed values (no personal column) and its preview; problems appended."""
+    """One row: its typed values (no personal column) and its preview; problems appended
+    (a column's first ones, the others counted by ``cap``)."""
     display = raw.display
     typed: dict[str, Any] = {"_row": raw_row.number}
     bad: list[str] = [c for c in table.required_columns if c not in raw.headers]
@@ -137,18 +144,19 @@ def _typed_row(
             problems.append(_nul_problem(display, raw_row.number, column, text))
             text = text.replace("\x00", "").strip()
             bad.append(column.name)
-        parsed = parse_cell(column, text, taxonomy, decimal_comma=raw.delimiter == ";")
+        with suggestions.suspended() if not cap.admits(column.name) else nullcontext():
+            parsed = parse_cell(column, text, taxonomy, decimal_comma=raw.delimiter == ";")
+        value = None  # the cell as shown in a problem, made once per cell (a cell of 10,000
+        # characters can hold hundreds of unknown skills)
         for severity, message, hint in parsed.problems:
+            if not cap.admits(column.name):
+                cap.count(raw_row.number, column.name, severity, message, hint)
+                continue
+            cap.listed(column.name)
+            if value is None:
+                value = _column_problem(column, visible(text))
             problems.append(
-                Problem(
-                    display,
-                    raw_row.number,
-                    column.name,
-                    message,
-                    hint,
-                    severity,
-                    _column_problem(column, visible(text)),
-                )
+                Problem(display, raw_row.number, column.name, message, hint, severity, value)
             )
         if parsed.bad:
             bad.append(column.name)

@@ -27,8 +27,11 @@ def clean_cell(text: str) -> str:
 @lru_cache(maxsize=65536)  # partner files repeat the same values (enums, skills) a lot
 def fold(text: str) -> str:
     """Text for matching: no accents, no case, punctuation and runs of spaces -> one space."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # nothing to decompose or translate (most cells: a fast path)
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", plain.casefold()).strip()
 
 

@@ -12,13 +12,31 @@ Standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+from collections.abc import Iterator
 from functools import lru_cache
 
 # Distinct unknown values of one file that get a "did you mean …?".
 MAX_SUGGESTED_VALUES = 200
 
 _seen: set[tuple[str, tuple[str, ...]]] = set()
+_suspended = False
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """No suggestions while the problems found are only counted (``capped``), not listed."""
+    global _suspended
+    _suspended = True
+    try:
+        yield
+    finally:
+        _suspended = False
+
+
+def is_suspended() -> bool:
+    return _suspended
 
 
 def new_file() -> None:
@@ -29,6 +47,8 @@ def new_file() -> None:
 def close_matches(word: str, candidates: tuple[str, ...], n: int, cutoff: float) -> list[str]:
     """``difflib.get_close_matches`` of ``word`` among ``candidates`` (a sorted tuple), or []
     once the file has asked for ``MAX_SUGGESTED_VALUES`` distinct values."""
+    if _suspended:
+        return []
     key = (word, candidates)
     if key not in _seen:
         if len(_seen) >= MAX_SUGGESTED_VALUES:

@@ -64,6 +64,8 @@ class Taxonomy:
 
     def suggest(self, text: str, n: int = 2) -> list[str]:
         """Labels of the skills whose spellings are closest to ``text``, best first."""
+        if suggestions.is_suspended():  # the problem is only counted (ingest.capped)
+            return []
         key = skill_key(text)
         if not key:
             return []

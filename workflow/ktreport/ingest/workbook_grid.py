@@ -66,6 +66,8 @@ def _failure_problem(failure: str, path: Path, display: str):
             "the workbook has no visible sheet",
             "unhide the sheet with the table (right-click a sheet tab -> Unhide)",
         )
+    if failure == "MemoryError":  # a large sheet, not a damaged one
+        return file_problem(display, *isolated.FAILED)
     return file_problem(
         display,
         f"the workbook cannot be read ({failure}: it is damaged, protected by a password "

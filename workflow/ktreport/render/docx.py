@@ -12,9 +12,11 @@ Same inputs, same bytes: pandoc dates the zip with ``SOURCE_DATE_EPOCH`` (the bu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any
 from ktreport.catalog import CHAPTER_SUFFIX
 from ktreport.chapters.sources import anchor_line, chapter_key, read_source_lines
 from ktreport.core import provenance
+from ktreport.figures.cache import Exported, Image, export_images
 from ktreport.render.commands import run_engine, timing_line, write_atomically
 from ktreport.render.pandoc import document_metadata
 
@@ -40,16 +43,26 @@ def source_bookmark(template_name: str, line: int, repeat: int = 1) -> str:
     return f"src_{chapter_key(template_name)}_{line}{suffix}"
 
 
-def export_png_figures(json_paths: Sequence[Path], out_dir: Path) -> list[Path]:
-    """One PNG per plotly figure JSON (twice the SVG's size), in one kaleido session."""
+def export_png_figures(
+    json_paths: Sequence[Path], out_dir: Path, cache_dir: Path | None = None
+) -> Exported:
+    """One PNG per plotly figure JSON (twice the SVG's size), in one kaleido session for
+    those whose figure changed (the figure cache ``cache_dir``, ``figures.cache``)."""
     import plotly.io as pio
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    figures = [pio.from_json(Path(p).read_text(encoding="utf-8")) for p in json_paths]
-    targets = [out_dir / f"{Path(p).stem}.png" for p in json_paths]
-    pio.write_images(figures, targets, format="png", scale=2)
-    return targets
+    images = [
+        Image(
+            Path(p).stem,
+            pio.from_json(Path(p).read_text(encoding="utf-8")),
+            out_dir / f"{Path(p).stem}.png",
+        )
+        for p in json_paths
+    ]
+    with contextlib.ExitStack() as stack:
+        if cache_dir is None:
+            cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        return export_images(images, "png", cache_dir, scale=2)
 
 
 def anchored_chapters(chapters: Sequence[Path], out_dir: Path) -> list[Path]:

@@ -45,6 +45,7 @@ from ktreport.tools.bench_copy import (
     lengthen_programmes,
     use_synthetic_data,
 )
+from ktreport.tools.bench_figures import figure_export_line, figure_exports, forget_figure_logs
 from ktreport.tools.bench_floor import floor_seconds, measure_floor
 from ktreport.tools.bench_measure import (
     DEFAULT_SCALES,
@@ -206,6 +207,7 @@ def bench_scale(
         if scale != SAMPLE_SCALE:
             use_synthetic_data(project, scale, options.seed)
         _cold_build(session)
+        cold_figures = figure_exports(project.path)
         _noop_rebuilds(session)
         session.record("preview_reload", **measure_preview(project.path, options.repeat))
         template = append_sentence(project.path / "report" / "chapters")
@@ -216,6 +218,7 @@ def bench_scale(
             template.relative_to(project.path).as_posix(),
             lambda jobs: {"figures_exported": "make_figures" in jobs},
         )
+        forget_figure_logs(project.path)
         partner_file, row = change_partner_cell(project.path / "data" / "raw")
         _rebuild(
             session,
@@ -223,6 +226,10 @@ def bench_scale(
             "partner_rebuild",
             f"{partner_file.relative_to(project.path).as_posix()}:{row}:{PARTNER_COLUMN}",
             lambda jobs: {"files_recleaned": files_recleaned(project.path / "logs")},
+        )
+        session.record(
+            "partner_figure_exports",
+            **figure_export_line(cold_figures, figure_exports(project.path)),
         )
         _validate(session)
         if options.archival:
