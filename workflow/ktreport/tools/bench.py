@@ -61,12 +61,21 @@ from ktreport.tools.bench_measure import (
     scale_label,
     tail,
 )
+from ktreport.tools.bench_pdf import (
+    PUBLISHED_PDF,
+    REFERENCE_REVISION,
+    page_count,
+    reference_copy,
+    render_times,
+    weasyprint_against_reference,
+)
 from ktreport.tools.bench_preview import measure_preview
 from ktreport.tools.bench_report import summarise
 
 # The names workflow/scripts/bench.py and the tests use, wherever they are defined.
 __all__ = [
     "DEFAULT_SCALES",
+    "REFERENCE_REVISION",
     "SAMPLE_SCALE",
     "BenchProblem",
     "Measurement",
@@ -81,6 +90,7 @@ __all__ = [
     "json_line",
     "measure_floor",
     "parse_scales",
+    "render_times",
     "run_measured",
     "scale_label",
     "summarise",
@@ -115,6 +125,8 @@ class Options:
     work_dir: Path | None = None
     seed: int = 1
     longest_cells: bool = True  # the sample again, its programme names 9,999 characters
+    # WeasyPrint on the sample's print HTML against this revision's (issue 16 §2); "": not.
+    reference: str = REFERENCE_REVISION
 
 
 def _snakemake(project: Project, cores: str, *extra: str) -> list[str]:
@@ -199,6 +211,8 @@ def bench_scale(
         if scale != SAMPLE_SCALE:
             use_synthetic_data(project, scale, options.seed)
         _cold_build(session)
+        if options.reference and scale == SAMPLE_SCALE:
+            _weasyprint_reference(session, floor_command, scratch / "reference")
         _noop_rebuilds(session)
         session.record("preview_reload", **measure_preview(project.path, options.repeat))
         template = append_sentence(project.path / "report" / "chapters")
@@ -250,6 +264,19 @@ def _cold_build(session: _Session) -> None:
         line for log in logs for line in log.read_text("utf-8", "replace").splitlines()
     )
     session.record("cold_build_engines", **{k: round(v, 3) for k, v in sorted(engines.items())})
+    # Issue 16 §5: the report's length does not grow with the data.
+    session.record("report_pages", pages=page_count(session.project.path / PUBLISHED_PDF))
+
+
+def _weasyprint_reference(session: _Session, floor_command: Sequence[str], where: Path) -> None:
+    """WeasyPrint on today's print HTML against the reference revision's (``bench_pdf``),
+    right after the cold build: today's print HTML is the sample's."""
+    options, load = session.options, load_average()
+    reference = Project(reference_copy(options.root, where, options.reference), options.python)
+    fields = weasyprint_against_reference(
+        session.project, reference, options.cores, floor_command[:-1], options.reference
+    )
+    session.record("weasyprint_vs_reference", seconds=fields.pop("seconds"), load=load, **fields)
 
 
 def _noop_rebuilds(session: _Session) -> None:

@@ -21,6 +21,11 @@ TARGETS: tuple[tuple[str, float, str], ...] = (
     ("validate_sample_seconds", 1.5, "ktreport validate of the sample < 1.5 s"),
     # Issue 17 §12: the longest cells the limits allow, rebuilt, against the sample's cold.
     ("longest_cells_over_sample", 3.0, "build with the longest cells <= 3x sample cold build"),
+    # Issue 16 §2: today's WeasyPrint on the sample's print HTML, today's against 1b6d06b's,
+    # laid out alternately in one process (wall; the CPU ratio is given beside it).
+    ("weasyprint_over_reference", 0.6, "WeasyPrint on the sample <= 0.6x on 1b6d06b's HTML"),
+    # Issue 16 §5: the report's length does not grow with the data.
+    ("pages_scale_100_over_sample", 1.25, "PDF pages at scale 100 <= 1.25x the sample's"),
 )
 _LARGEST_SCALE = 100
 
@@ -36,6 +41,13 @@ def _cpu(measurements: Sequence[Measurement], scale: int, measure: str) -> float
     for m in measurements:
         if m.scale == scale and m.measure == measure:
             return m.cpu_seconds if m.cpu_seconds is not None else m.detail.get("cpu_seconds_child")
+    return None
+
+
+def _detail(measurements: Sequence[Measurement], scale: int, measure: str, key: str) -> Any:
+    for m in measurements:
+        if m.scale == scale and m.measure == measure:
+            return m.detail.get(key)
     return None
 
 
@@ -66,6 +78,7 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
                 _seconds(measurements, scale, "noop_ktreport_build"),
                 _seconds(measurements, scale, "dry_run"),
             ),
+            "report_pages": _detail(measurements, scale, "report_pages", "pages"),
             # CPU time is steadier than wall time when other work shares the machine.
             "cold_over_floor_cpu": _ratio(
                 _cpu(measurements, scale, "cold_build"), _cpu(measurements, scale, "floor")
@@ -84,6 +97,16 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         if largest
         else None,
         "validate_sample_seconds": _round(_seconds(measurements, SAMPLE_SCALE, "validate")),
+        "weasyprint_over_reference": _detail(
+            measurements, SAMPLE_SCALE, "weasyprint_vs_reference", "over_reference"
+        ),
+        "weasyprint_over_reference_cpu": _detail(
+            measurements, SAMPLE_SCALE, "weasyprint_vs_reference", "over_reference_cpu"
+        ),
+        "pages_scale_100_over_sample": _ratio(
+            _detail(measurements, _LARGEST_SCALE, "report_pages", "pages"),
+            _detail(measurements, SAMPLE_SCALE, "report_pages", "pages"),
+        ),
         "longest_cells_over_sample": _ratio(
             _seconds(measurements, SAMPLE_SCALE, "longest_cells_build"),
             _seconds(measurements, SAMPLE_SCALE, "cold_build"),
@@ -108,6 +131,9 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         "summary": "ratios",
         "ratios": per_scale,
         "targets": targets,
+        # Steadier than wall time when other work shares the machine (WeasyPrint is one
+        # process: its CPU time is its work).
+        "weasyprint_over_reference_cpu": values["weasyprint_over_reference_cpu"],
         "targets_met": sum(known),
         "targets_missed": len(known) - sum(known),
         "targets_not_measured": len(targets) - len(known),
