@@ -28,9 +28,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 # The most rows each list that grows with the data shows (config "lists"; the defaults of
 # workflow/schemas/config.schema.yaml, for a context made without the workflow's config).
 LIST_DEFAULTS = {
-    "case_studies": 40,
-    "best_practices": 12,
-    "interview_countries": 30,
+    "case_studies": 30,
+    "best_practices": 10,
+    "interview_countries": 25,
     "build_partners": 30,
 }
 
