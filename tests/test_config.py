@@ -64,3 +64,19 @@ def test_every_key_is_documented_with_a_default():
 
     walk(schema["properties"], "")
     assert copy.deepcopy(schema)["additionalProperties"] is False
+
+
+def test_list_caps_default_to_the_values_a_context_without_config_uses():
+    from ktreport.chapters.context import LIST_DEFAULTS
+
+    config = {"report": {}}
+    validate(config, schema=SCHEMA, set_default=True)
+    assert config["lists"] == LIST_DEFAULTS
+    assert _config()["lists"] == LIST_DEFAULTS  # the shipped config.yaml says the defaults
+
+
+def test_a_list_cap_below_one_row_is_an_error_naming_the_key():
+    config = _config()
+    config["lists"]["case_studies"] = 0
+    with pytest.raises(WorkflowError, match="case_studies|minimum"):
+        validate(config, schema=SCHEMA)

@@ -369,9 +369,17 @@ def test_table_capped_by_max_rows_shows_the_first_rows_and_says_where_the_rest_i
     rows = [line for line in lines if line.startswith("| [C")]
     assert rows[0] == "| [C0001]{.nowrap} |" and rows[-1] == "| [C0100]{.nowrap} |"
     assert len(rows) == 100
+    # "and M more": 1,200 rows less the 100 shown, counted from the data.
     assert lines[-1] == (
-        ": The programmes (the first 100 of 1,200 rows; the whole table is in "
+        ": The programmes (the first 100 rows, and 1,100 more in "
         "`data/processed/aggregates/case_study_list.csv`) {#tbl-cases}"
+    )
+    archival = template.replace(") }}", ", archival=true) }}")
+    lines = render(tmp_path, archival % "1000", context).strip().splitlines()
+    assert lines[-1] == (
+        ": The programmes (the first 1,000 rows, and 200 more in "
+        "`data/processed/aggregates/case_study_list.csv`, which the archival PDF carries "
+        "too) {#tbl-cases}"
     )
     # At or under the cap the table is whole and its caption unchanged.
     lines = render(tmp_path, template % "1200", context).strip().splitlines()
@@ -637,7 +645,17 @@ def test_namibia_is_not_a_missing_value(tmp_path):
     assert context["data"]["quotes"]["country"].tolist() == ["NA"]
 
 
-def test_build_information_lists_files_and_tools():
+def _raw(path: str, partner: str | None, table: str, rows: int | None) -> dict:
+    return {"path": path, "partner": partner, "table": table, "rows": rows, "sha256": "f" * 64}
+
+
+def _build_rows(block: str) -> list[str]:
+    table = block[block.index("| Partner") : block.index("{#tbl-build-files")]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    return [layout.visible_text(row) for row in rows]
+
+
+def test_build_information_summarises_the_raw_files_by_partner_and_lists_tools():
     block = build_information(
         {
             "version": "v1.1",
@@ -645,18 +663,35 @@ def test_build_information_lists_files_and_tools():
             "date": "2024-05-02",
             "data_fingerprint": "0123456789ab",
             "raw_files": [
-                {
-                    "path": "data/raw/interviews/UNIBO.csv",
-                    "partner": "UNIBO",
-                    "rows": 12,
-                    "sha256": "f" * 64,
-                }
+                _raw("data/raw/partners.csv", None, "partners", 6),
+                _raw("data/raw/case_studies/UNIBO.csv", "UNIBO", "case_studies", 7),
+                _raw("data/raw/interviews/UNIBO.csv", "UNIBO", "interviews", 12),
+                _raw("data/raw/ratings/UNIBO.ods", "UNIBO", "ratings", 40),
+                _raw("data/raw/interviews/UH.xlsx", "UH", "interviews", 9),
             ],
             "tools": {"pandoc": "3.9", "weasyprint": "70.0"},
         }
     )
+    # One row per partner (the project's own files last): files, tables, rows added up.
+    assert _build_rows(block) == [
+        "| UH | 1 | interviews | 9 |",
+        "| UNIBO | 3 | case studies, interviews, ratings | 59 |",
+        "| project files | 1 | partners | 6 |",
+    ]
+    assert "- Raw data files: 5; `ktreport build-info` lists each" in block
     output = pandoc_to_html(block)
-    assert "data/raw/interviews/UNIBO.csv" in output and ">UNIBO<" in output
-    assert ">12<" in output and "f" * 16 in output and "f" * 17 not in output
+    assert "data/raw/interviews/UNIBO.csv" not in output and "f" * 16 not in output
     assert ">pandoc<" in output and ">3.9<" in output
     assert 'id="tbl-build-files"' in output and 'id="tbl-build-tools"' in output
+
+
+def test_build_information_shows_at_most_the_partners_it_is_given_and_says_how_many_more():
+    raw = [
+        _raw(f"data/raw/interviews/P{i:02d}.csv", f"P{i:02d}", "interviews", i) for i in range(35)
+    ]
+    block = build_information({"raw_files": raw, "tools": {}}, max_partners=30)
+    rows = _build_rows(block)
+    assert len(rows) == 30 and rows[0] == "| P00 | 1 | interviews | 0 |"
+    assert rows[-1] == "| P29 | 1 | interviews | 29 |"
+    assert "(the first 30 partners, and 5 more: `ktreport build-info`)" in block
+    assert "and 5 more" not in build_information({"raw_files": raw, "tools": {}}, max_partners=35)

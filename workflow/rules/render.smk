@@ -40,6 +40,8 @@ rule write_chapters:
         raw_dir=RAW,
         version=REPORT_VERSION,
         release=config["release"],
+        archival_pdf=config["archival_pdf"],
+        lists=config["lists"],
     script:
         "../scripts/write_chapters.py"
 

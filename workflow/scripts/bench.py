@@ -67,7 +67,17 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--keep", action="store_true", help="Keep the temporary copies (their paths go to stderr)."
     )
     parser.add_argument("--work-dir", default="", help="Where to make the copies (default: TMP).")
+    parser.add_argument(
+        "--reference",
+        default=bench.REFERENCE_REVISION,
+        help="Revision whose sample print HTML today's WeasyPrint lays out beside today's "
+        "(issue 16; default: %(default).7s).",
+    )
+    parser.add_argument(
+        "--no-reference", action="store_true", help="Skip the WeasyPrint reference comparison."
+    )
     parser.add_argument("--floor-of", default="", help=argparse.SUPPRESS)  # internal: child
+    parser.add_argument("--weasyprint-of", nargs=2, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -75,6 +85,10 @@ def main(argv: list[str]) -> int:
     args = _arguments(argv)
     if args.floor_of:  # the child process that times the engines directly
         print(json.dumps(bench.measure_floor(Path(args.floor_of))))
+        return 0
+    if args.weasyprint_of:  # the child that lays out today's and the reference's print HTML
+        today, reference = (Path(p) for p in args.weasyprint_of)
+        print(json.dumps(bench.render_times([("reference", reference), ("today", today)])))
         return 0
     try:
         scales = (bench.SAMPLE_SCALE,) if args.quick else tuple(bench.parse_scales(args.scales))
@@ -94,6 +108,7 @@ def main(argv: list[str]) -> int:
             longest_cells=not (args.quick or args.no_longest_cells),
             keep=args.keep,
             work_dir=Path(args.work_dir) if args.work_dir else None,
+            reference="" if (args.quick or args.no_reference) else args.reference,
         )
         floor_command = [str(python), str(Path(__file__).resolve()), "--floor-of"]
         measurements: list[bench.Measurement] = []

@@ -16,6 +16,8 @@ def main(smk) -> int:
         "sample_data": bool(smk.params.sample_data),
         "renderer": smk.params.renderer,
         "release": bool(smk.params.release),
+        "archival_pdf": bool(smk.params.archival_pdf),
+        "lists": dict(smk.params.lists),
     }
 
     def body() -> str:

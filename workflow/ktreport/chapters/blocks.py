@@ -14,6 +14,7 @@ import pandas as pd
 
 from ktreport import contract
 from ktreport.aggregate.disclosure import COMPLEMENTARY, FLAG_COLUMN, suppressed_cells
+from ktreport.chapters.context import LIST_DEFAULTS
 from ktreport.chapters.filters import md, num
 from ktreport.chapters.keyfigures import KeyFigure
 from ktreport.chapters.layout import CELL_CHARS, pipe_table, shorten
@@ -101,6 +102,7 @@ def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[.
         formats: Mapping[str, str | Callable] | None = None,
         max_rows: int | None = None,
         full: str = "",
+        archival: bool = False,
     ) -> str:
         """A pipe table with a Quarto caption ``: caption {#tbl-x}``.
 
@@ -112,7 +114,8 @@ def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[.
 
         ``max_rows`` caps a table that grows with the data (annex lists: 3,000 programmes
         would be a hundred pages and minutes of PDF layout): only the first rows are shown
-        and the caption says how many of how many, and where the whole table is (``full``).
+        and the caption says how many more there are and where the whole table is
+        (``full``; with ``archival``, that the archival PDF carries it too).
         A text longer than ``CELL_CHARS`` is shortened in its cell, with "…" (one long cell
         would also take minutes of layout), and the caption says where the full text is.
         """
@@ -144,8 +147,7 @@ def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[.
         n_rows = len(frame)
         if max_rows is not None and n_rows > max_rows:
             frame = frame.head(max_rows)
-            where = f"; the whole table is in `{full}`" if full else ""
-            caption = f"{caption} (the first {num(max_rows)} of {num(n_rows)} rows{where})"
+            caption = f"{caption} ({more_rows(max_rows, n_rows, full, archival=archival)})"
         records = frame.to_dict(orient="records")
         long = sum(_is_long(row[c]) for row in records for c in headers)
         if long:
@@ -173,34 +175,74 @@ def make_table(filters: Mapping[str, Callable], min_cell: int = 1) -> Callable[.
     return table
 
 
-def build_information(build: Mapping[str, Any]) -> str:
-    """The "Build information" annex block: version, commit, data fingerprint, raw files
-    and tool versions, as Markdown (tables with captions ``tbl-build-files``/``-tools``)."""
+def more_rows(shown: int, total: int, full: str, *, archival: bool = False) -> str:
+    """What a capped list says of the rows it leaves out: "the first 40 rows, and 2,960
+    more in `data/processed/…`, which the archival PDF carries too"."""
+    where = f" in `{full}`" if full else ""
+    carried = ", which the archival PDF carries too" if full and archival else ""
+    return f"the first {plural(shown, 'row')}, and {num(total - shown)} more{where}{carried}"
+
+
+# Annex E's partners, when a context carries no lists setting (config "lists").
+BUILD_PARTNERS = LIST_DEFAULTS["build_partners"]
+PROJECT_FILES = "project files"  # the raw files of no partner (partners.csv, the taxonomy)
+
+
+def files_by_partner(raw_files: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The raw files summarised by partner (the project's own files last): how many files,
+    which tables, how many rows."""
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in raw_files:
+        partner = entry.get("partner") or ""
+        group = groups.setdefault(partner, {"files": 0, "tables": set(), "rows": 0})
+        group["files"] += 1
+        group["tables"].add(str(entry.get("table") or Path(str(entry["path"])).stem))
+        group["rows"] += int(entry.get("rows") or 0)
+    order = sorted(groups, key=lambda partner: (partner == "", partner))
+    return [
+        {
+            "partner": partner or PROJECT_FILES,
+            "files": groups[partner]["files"],
+            "tables": ", ".join(sorted(groups[partner]["tables"])).replace("_", " "),
+            "rows": groups[partner]["rows"],
+        }
+        for partner in order
+    ]
+
+
+def build_information(build: Mapping[str, Any], max_partners: int = BUILD_PARTNERS) -> str:
+    """The "Build information" annex block: version, commit, data fingerprint, the raw files
+    summarised by partner (at most ``max_partners`` rows: its length does not grow with the
+    data; ``ktreport build-info`` lists every file with its SHA-256) and tool versions, as
+    Markdown (tables with captions ``tbl-build-files``/``-tools``)."""
     # A release names its tag only (no commit hash anywhere); a draft names its commit.
     source = (
         f"- Released as the tag {md(build.get('version', ''))} of the repository"
         if build.get("release")
         else f"- Commit: {md(build.get('commit') or 'not a git checkout')}"
     )
+    raw_files = list(build.get("raw_files", []))
     lines = [
         f"- Version: {md(build.get('version', ''))}",
         source,
         f"- Date of the commit: {md(build.get('date', ''))}",
         f"- Data fingerprint (SHA-256 over all raw files): {md(build.get('data_fingerprint', ''))}",
+        f"- Raw data files: {num(len(raw_files))}; `ktreport build-info` lists each with its "
+        "partner, rows and SHA-256",
         "",
     ]
-    files = [
-        [
-            md(entry["path"]),
-            md(entry.get("partner") or MISSING),
-            MISSING if entry.get("rows") is None else num(entry["rows"]),
-            md(entry["sha256"][:16]),
-        ]
-        for entry in build.get("raw_files", [])
-    ]
-    headers = ["File", "Partner", "Rows", "SHA-256 (first 16 digits)"]
-    caption = "Raw data files the report was built from"
-    lines += [pipe_table(headers, files, [False, False, True, False], caption, "tbl-build-files")]
+    partners = files_by_partner(raw_files)
+    shown = partners[:max_partners]
+    files = [[md(p["partner"]), num(p["files"]), md(p["tables"]), num(p["rows"])] for p in shown]
+    headers = ["Partner", "Files", "Tables", "Rows"]
+    caption = "Raw data files the report was built from, by partner"
+    if len(partners) > len(shown):
+        left = len(partners) - len(shown)
+        caption += (
+            f" (the first {num(len(shown))} partners, and {num(left)} more: `ktreport build-info`)"
+        )
+    numeric = [False, True, False, True]
+    lines += [pipe_table(headers, files, numeric, caption, "tbl-build-files")]
     lines.append("")
     tools = [
         [md(tool), md(version or "not available")]

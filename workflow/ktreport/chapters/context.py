@@ -25,6 +25,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return restored(frame)
 
 
+# The most rows each list that grows with the data shows (config "lists"; the defaults of
+# workflow/schemas/config.schema.yaml, for a context made without the workflow's config).
+LIST_DEFAULTS = {
+    "case_studies": 30,
+    "best_practices": 10,
+    "interview_countries": 25,
+    "build_partners": 30,
+}
+
+
 def build_context(
     *,
     config: Mapping[str, Any],
@@ -54,7 +64,11 @@ def build_context(
         "data": data,
         "figures": figures,
         "skills": skills,
-        "config": dict(config),
+        "config": {
+            **config,
+            "archival_pdf": bool(config.get("archival_pdf", False)),
+            "lists": {**LIST_DEFAULTS, **dict(config.get("lists") or {})},
+        },
         "build": dict(build),
     }
 

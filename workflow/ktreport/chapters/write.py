@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from ktreport.catalog import CHAPTER_SUFFIX, chapter_output_name, chapter_templates
-from ktreport.chapters.blocks import build_information
+from ktreport.chapters.blocks import BUILD_PARTNERS, build_information
 from ktreport.chapters.environment import environment
 from ktreport.chapters.keyfigures import NamedMapping
 from ktreport.chapters.notes import open_notes
@@ -129,7 +129,10 @@ def write_chapters(
     full_context["kf"] = NamedMapping("kf", context.get("kf", {}))
     full_context["tables"] = NamedMapping("tables", context.get("tables", {}), "table")
     full_context["data"] = NamedMapping("data", context.get("data", {}), "table")
-    full_context["build_information"] = lambda: build_information(context.get("build", {}))
+    lists = context.get("config", {}).get("lists", {})
+    full_context["build_information"] = lambda: build_information(
+        context.get("build", {}), lists.get("build_partners", BUILD_PARTNERS)
+    )
     rendered: dict[str, str] = {}
     source_lines: dict[str, list[tuple[int, int]]] = {}
     for template in templates:

@@ -139,6 +139,8 @@ def _context(root: Path) -> dict[str, Any]:
         "report": dict(loaded.get("report", {})),
         "sample_data": bool(loaded.get("sample_data", True)),
         "renderer": "pandoc",
+        "archival_pdf": bool(loaded.get("archival_pdf", False)),
+        "lists": dict(loaded.get("lists") or {}),
     }
     build = provenance.build_info(root, config, raw_dir=root / catalog.RAW)
     build["renderer"] = "pandoc"

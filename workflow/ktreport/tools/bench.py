@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,25 +50,33 @@ from ktreport.tools.bench_measure import (
     SAMPLE_SCALE,
     BenchProblem,
     Measurement,
-    Run,
     check_run,
     engine_times,
     files_recleaned,
     jobs_run,
     json_line,
     load_average,
-    median,
     parse_scales,
     run_measured,
     scale_label,
     tail,
 )
+from ktreport.tools.bench_pdf import (
+    PUBLISHED_PDF,
+    REFERENCE_REVISION,
+    page_count,
+    reference_copy,
+    render_times,
+    weasyprint_against_reference,
+)
 from ktreport.tools.bench_preview import measure_preview
 from ktreport.tools.bench_report import summarise
+from ktreport.tools.bench_session import Options, Session
 
 # The names workflow/scripts/bench.py and the tests use, wherever they are defined.
 __all__ = [
     "DEFAULT_SCALES",
+    "REFERENCE_REVISION",
     "SAMPLE_SCALE",
     "BenchProblem",
     "Measurement",
@@ -85,6 +91,7 @@ __all__ = [
     "json_line",
     "measure_floor",
     "parse_scales",
+    "render_times",
     "run_measured",
     "scale_label",
     "summarise",
@@ -105,89 +112,6 @@ BUILD_MEASURES = frozenset(
 
 
 # --------------------------------------------------------------------------- one scale
-@dataclass(frozen=True)
-class Options:
-    """What ``make bench`` measures (see ``workflow/scripts/bench.py --help``)."""
-
-    root: Path
-    scales: tuple[int, ...] = DEFAULT_SCALES
-    repeat: int = 3
-    cores: str = "all"
-    python: Path = Path(sys.executable)
-    working_tree: bool = False
-    archival: bool = True
-    keep: bool = False
-    work_dir: Path | None = None
-    seed: int = 1
-    longest_cells: bool = True  # the sample again, its programme names 9,999 characters
-
-
-def _snakemake(project: Project, cores: str, *extra: str) -> list[str]:
-    return [project.tool("snakemake"), "--cores", cores, "--rerun-incomplete", *extra]
-
-
-@dataclass
-class _Session:
-    """One scale's copy, what it has measured so far and the load before each build."""
-
-    options: Options
-    scale: int
-    project: Project
-    emit: Callable[[Measurement], None]
-    env: dict[str, str] = field(default_factory=dict)
-    measurements: list[Measurement] = field(default_factory=list)
-    loads: dict[str, float] = field(default_factory=dict)
-
-    def record(
-        self,
-        measure: str,
-        run: Run | None = None,
-        *,
-        seconds: float | None = None,
-        peak_rss_mib: float | None = None,
-        load: float | None = None,
-        cpu_seconds: float | None = None,
-        **detail: Any,
-    ) -> Measurement:
-        m = Measurement(
-            self.scale,
-            measure,
-            seconds=run.seconds if run else seconds,
-            peak_rss_mib=run.peak_rss_mib if run else peak_rss_mib,
-            detail={**detail, "load_before": load} if load is not None else detail,
-            cpu_seconds=run.cpu_seconds if run else cpu_seconds,
-        )
-        self.measurements.append(m)
-        self.emit(m)
-        return m
-
-    def build(self, what: str, *extra: str) -> Run:
-        """One Snakemake run in the copy, which must succeed."""
-        self.loads[what] = load_average()
-        command = _snakemake(self.project, self.options.cores, *extra)
-        run = run_measured(command, cwd=self.project.path, env=self.env)
-        check_run(run, what, self.project.path)
-        return run
-
-    def run(self, *command: str) -> Run:
-        """One command of the copy's environment, whatever its exit code."""
-        return run_measured(list(command), cwd=self.project.path, env=self.env)
-
-    def record_repeated(
-        self, measure: str, runs: Sequence[Run], *, peak: bool = False, **detail: Any
-    ) -> None:
-        """The median of repeated runs, wall and CPU time (and, with ``peak``, their largest
-        process)."""
-        self.record(
-            measure,
-            seconds=median(r.seconds for r in runs),
-            cpu_seconds=median(r.cpu_seconds for r in runs),
-            peak_rss_mib=max(r.peak_rss_mib for r in runs) if peak else None,
-            runs=[round(r.seconds, 3) for r in runs],
-            **detail,
-        )
-
-
 def bench_scale(
     options: Options,
     scale: int,
@@ -203,11 +127,13 @@ def bench_scale(
             copy_project(options.root, scratch / "project", working_tree=options.working_tree),
             Path(options.python),
         )
-        session = _Session(options, scale, project, emit, project.environment())
+        session = Session(options, scale, project, emit, project.environment())
         if scale != SAMPLE_SCALE:
             use_synthetic_data(project, scale, options.seed)
         _cold_build(session)
         cold_figures = figure_exports(project.path)
+        if options.reference and scale == SAMPLE_SCALE:
+            _weasyprint_reference(session, floor_command, scratch / "reference")
         _noop_rebuilds(session)
         session.record("preview_reload", **measure_preview(project.path, options.repeat))
         template = append_sentence(project.path / "report" / "chapters")
@@ -251,7 +177,7 @@ def bench_scale(
     return session.measurements
 
 
-def _cold_build(session: _Session) -> None:
+def _cold_build(session: Session) -> None:
     """The first build of the copy, and the engine times its rule logs report."""
     cold = session.build("the cold build")
     session.record(
@@ -265,9 +191,22 @@ def _cold_build(session: _Session) -> None:
         line for log in logs for line in log.read_text("utf-8", "replace").splitlines()
     )
     session.record("cold_build_engines", **{k: round(v, 3) for k, v in sorted(engines.items())})
+    # Issue 16 §5: the report's length does not grow with the data.
+    session.record("report_pages", pages=page_count(session.project.path / PUBLISHED_PDF))
 
 
-def _noop_rebuilds(session: _Session) -> None:
+def _weasyprint_reference(session: Session, floor_command: Sequence[str], where: Path) -> None:
+    """WeasyPrint on today's print HTML against the reference revision's (``bench_pdf``),
+    right after the cold build: today's print HTML is the sample's."""
+    options, load = session.options, load_average()
+    reference = Project(reference_copy(options.root, where, options.reference), options.python)
+    fields = weasyprint_against_reference(
+        session.project, reference, options.cores, floor_command[:-1], options.reference
+    )
+    session.record("weasyprint_vs_reference", seconds=fields.pop("seconds"), load=load, **fields)
+
+
+def _noop_rebuilds(session: Session) -> None:
     """Builds with nothing changed (Snakemake, then ``ktreport build``) and the dry run."""
     repeat, path = session.options.repeat, session.project.path
     noops = [session.build("the no-op rebuild") for _ in range(repeat)]
@@ -293,7 +232,7 @@ def _noop_rebuilds(session: _Session) -> None:
     session.record_repeated("noop_make_report", make_noops)
 
 
-def _partner_ingest(session: _Session) -> None:
+def _partner_ingest(session: Session) -> None:
     """The ingest alone (clean_table, combine_tables) after one more cell of one partner
     file changed: last, as it leaves the copy's later steps out of date."""
     partner_file, row = change_partner_cell(session.project.path / "data" / "raw")
@@ -309,7 +248,7 @@ def _partner_ingest(session: _Session) -> None:
 
 
 def _rebuild(
-    session: _Session,
+    session: Session,
     what: str,
     measure: str,
     changed: str,
@@ -323,7 +262,7 @@ def _rebuild(
     )
 
 
-def _validate(session: _Session) -> None:
+def _validate(session: Session) -> None:
     ktreport = session.project.tool("ktreport")
     validations = [session.run(ktreport, "validate") for _ in range(session.options.repeat)]
     for run in validations:
@@ -334,7 +273,7 @@ def _validate(session: _Session) -> None:
     )
 
 
-def _floor(session: _Session, floor_command: Sequence[str]) -> None:
+def _floor(session: Session, floor_command: Sequence[str]) -> None:
     """The floor, timed by a child process of its own (it imports the engines)."""
     path = session.project.path
     floor_load = load_average()
@@ -357,7 +296,7 @@ def _floor(session: _Session, floor_command: Sequence[str]) -> None:
     )
 
 
-def _longest_cells(session: _Session) -> None:
+def _longest_cells(session: Session) -> None:
     """The build after every programme name became as long as a cell may be (9,999
     characters of markup): no input within the limits may make it much slower than the
     sample's cold build (issue 17 §12). Everything the case studies feed is rebuilt."""
@@ -372,7 +311,7 @@ def _longest_cells(session: _Session) -> None:
     )
 
 
-def _peak_rss(session: _Session) -> None:
+def _peak_rss(session: Session) -> None:
     """The largest process of any build: the largest step."""
     largest = max(
         (m for m in session.measurements if m.measure in BUILD_MEASURES and m.peak_rss_mib),

@@ -24,6 +24,11 @@ TARGETS: tuple[tuple[str, float, str], ...] = (
     # Issue 16 §1: the user's commands with nothing changed cost what Snakemake's dry run does.
     ("noop_ktreport_build_over_dry_run", 1.1, "ktreport build, nothing changed <= 1.1x dry run"),
     ("noop_make_report_over_dry_run", 1.1, "make report, nothing changed <= 1.1x dry run"),
+    # Issue 16 §2: today's WeasyPrint on the sample's print HTML, today's against 1b6d06b's,
+    # laid out alternately in one process (wall; the CPU ratio is given beside it).
+    ("weasyprint_over_reference", 0.6, "WeasyPrint on the sample <= 0.6x on 1b6d06b's HTML"),
+    # Issue 16 §5: the report's length does not grow with the data.
+    ("pages_scale_100_over_sample", 1.25, "PDF pages at scale 100 <= 1.25x the sample's"),
 )
 _LARGEST_SCALE = 100
 
@@ -42,6 +47,13 @@ def _cpu(measurements: Sequence[Measurement], scale: int, measure: str) -> float
     return None
 
 
+def _detail(measurements: Sequence[Measurement], scale: int, measure: str, key: str) -> Any:
+    for m in measurements:
+        if m.scale == scale and m.measure == measure:
+            return m.detail.get(key)
+    return None
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
@@ -50,42 +62,39 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
+# Per scale: (ratio, its numerator's measure, its denominator's, "wall" or "cpu"). CPU time
+# is steadier than wall time when other work shares the machine.
+SCALE_RATIOS = (
+    ("cold_over_floor", "cold_build", "floor", "wall"),
+    ("prose_over_floor", "prose_rebuild", "floor", "wall"),
+    ("partner_over_floor", "partner_rebuild", "floor", "wall"),
+    ("noop_over_dry_run", "noop_rebuild", "dry_run", "wall"),
+    ("noop_ktreport_build_over_dry_run", "noop_ktreport_build", "dry_run", "wall"),
+    ("noop_make_report_over_dry_run", "noop_make_report", "dry_run", "wall"),
+    ("noop_ktreport_build_over_dry_run_cpu", "noop_ktreport_build", "dry_run", "cpu"),
+    ("cold_over_floor_cpu", "cold_build", "floor", "cpu"),
+    ("prose_over_floor_cpu", "prose_rebuild", "floor", "cpu"),
+)
+
+
+def _scale_ratios(measurements: Sequence[Measurement], scale: int) -> dict[str, float | None]:
+    """One scale's ratios (``SCALE_RATIOS``), the ingest's seconds and the report's pages."""
+    ratios: dict[str, float | None] = {}
+    for key, numerator, denominator, clock in SCALE_RATIOS:
+        read = _cpu if clock == "cpu" else _seconds
+        ratios[key] = _ratio(
+            read(measurements, scale, numerator), read(measurements, scale, denominator)
+        )
+    ratios["partner_ingest_seconds"] = _round(_seconds(measurements, scale, "partner_ingest"))
+    ratios["report_pages"] = _detail(measurements, scale, "report_pages", "pages")
+    return ratios
+
+
 def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
     """Ratios to the floor (per scale) and the targets of issue 7, each met or missed
     (``null`` when a scale it needs was not measured)."""
     scales = sorted({m.scale for m in measurements})
-    per_scale: dict[str, dict[str, float | None]] = {}
-    for scale in scales:
-        floor = _seconds(measurements, scale, "floor")
-        per_scale[scale_label(scale)] = {
-            "cold_over_floor": _ratio(_seconds(measurements, scale, "cold_build"), floor),
-            "prose_over_floor": _ratio(_seconds(measurements, scale, "prose_rebuild"), floor),
-            "partner_over_floor": _ratio(_seconds(measurements, scale, "partner_rebuild"), floor),
-            "noop_over_dry_run": _ratio(
-                _seconds(measurements, scale, "noop_rebuild"),
-                _seconds(measurements, scale, "dry_run"),
-            ),
-            "noop_ktreport_build_over_dry_run": _ratio(
-                _seconds(measurements, scale, "noop_ktreport_build"),
-                _seconds(measurements, scale, "dry_run"),
-            ),
-            "noop_make_report_over_dry_run": _ratio(
-                _seconds(measurements, scale, "noop_make_report"),
-                _seconds(measurements, scale, "dry_run"),
-            ),
-            "noop_ktreport_build_over_dry_run_cpu": _ratio(
-                _cpu(measurements, scale, "noop_ktreport_build"),
-                _cpu(measurements, scale, "dry_run"),
-            ),
-            "partner_ingest_seconds": _round(_seconds(measurements, scale, "partner_ingest")),
-            # CPU time is steadier than wall time when other work shares the machine.
-            "cold_over_floor_cpu": _ratio(
-                _cpu(measurements, scale, "cold_build"), _cpu(measurements, scale, "floor")
-            ),
-            "prose_over_floor_cpu": _ratio(
-                _cpu(measurements, scale, "prose_rebuild"), _cpu(measurements, scale, "floor")
-            ),
-        }
+    per_scale = {scale_label(scale): _scale_ratios(measurements, scale) for scale in scales}
     largest = _LARGEST_SCALE if _LARGEST_SCALE in scales else None
     values: dict[str, float | None] = {
         "cold_scale_100_over_sample": _ratio(
@@ -96,6 +105,16 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         if largest
         else None,
         "validate_sample_seconds": _round(_seconds(measurements, SAMPLE_SCALE, "validate")),
+        "weasyprint_over_reference": _detail(
+            measurements, SAMPLE_SCALE, "weasyprint_vs_reference", "over_reference"
+        ),
+        "weasyprint_over_reference_cpu": _detail(
+            measurements, SAMPLE_SCALE, "weasyprint_vs_reference", "over_reference_cpu"
+        ),
+        "pages_scale_100_over_sample": _ratio(
+            _detail(measurements, _LARGEST_SCALE, "report_pages", "pages"),
+            _detail(measurements, SAMPLE_SCALE, "report_pages", "pages"),
+        ),
         "longest_cells_over_sample": _ratio(
             _seconds(measurements, SAMPLE_SCALE, "longest_cells_build"),
             _seconds(measurements, SAMPLE_SCALE, "cold_build"),
@@ -120,6 +139,9 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         "summary": "ratios",
         "ratios": per_scale,
         "targets": targets,
+        # Steadier than wall time when other work shares the machine (WeasyPrint is one
+        # process: its CPU time is its work).
+        "weasyprint_over_reference_cpu": values["weasyprint_over_reference_cpu"],
         "targets_met": sum(known),
         "targets_missed": len(known) - sum(known),
         "targets_not_measured": len(targets) - len(known),
