@@ -11,7 +11,7 @@ import pytest
 from ktreport.chapters import emblem
 
 SVG = "{http://www.w3.org/2000/svg}"
-ASSET = Path(__file__).resolve().parents[1] / "report" / "assets" / "eu-emblem.svg"
+ASSET = Path(__file__).resolve().parents[1] / "report" / "templates" / "eu-emblem.svg"
 
 
 @pytest.fixture(scope="module")

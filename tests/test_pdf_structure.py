@@ -126,9 +126,14 @@ def test_headings_never_skip_a_level(structure):
 @pytest.mark.e2e
 def test_figures_keep_their_alt_text(structure):
     figures = of(structure, "/Figure")
+    # The charts (<img alt>) and the EU emblem (inline <svg role="img" aria-label>), in
+    # the order they stand in the page.
     alts = [
-        html_lib.unescape(a)
-        for a in re.findall(r'<img [^>]*alt="([^"]*)"', structure["print_html"])
+        html_lib.unescape(img or svg)
+        for img, svg in re.findall(
+            r'<img [^>]*alt="([^"]*)"|<svg [^>]*role="img" [^>]*aria-label="([^"]*)"',
+            structure["print_html"],
+        )
     ]
     print(f"\nFigure elements: {len(figures)}, with /Alt: {sum('/Alt' in f for f in figures)}")
     assert len(figures) == len(alts) >= 1

@@ -1,5 +1,5 @@
 """Stage 4a, the EU emblem: the flag of the European Union drawn from its published
-geometric construction, written once to ``report/assets/eu-emblem.svg`` (vendored: the
+geometric construction, written once to ``report/templates/eu-emblem.svg`` (vendored: the
 build reads the file, it never draws it).
 
 The construction (EU visual identity): a blue rectangle of proportions 3:2; twelve gold
@@ -30,7 +30,7 @@ STAR_RADIUS = HEIGHT / 18
 # R * cos(72°) / cos(36°) (where the lines joining alternate points cross).
 INNER_RATIO = math.cos(math.radians(72)) / math.cos(math.radians(36))
 ALT_TEXT = "Emblem of the European Union"
-ASSET = Path("report") / "assets" / "eu-emblem.svg"
+ASSET = Path("report") / "templates" / "eu-emblem.svg"  # a partial of report.html
 
 
 def star_centres() -> list[tuple[float, float]]:

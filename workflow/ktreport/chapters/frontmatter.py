@@ -109,5 +109,5 @@ def front_matter(config: Mapping[str, Any], build: Mapping[str, Any]) -> dict[st
         "submission-date": long_date(report.get("submission_date", "")),
         "contributors": _people(report.get("contributors")),
         "reviewers": _people(report.get("reviewers")),
-        "history": history(report, build),
+        "document-history": history(report, build),  # Quarto reserves "history"
     }

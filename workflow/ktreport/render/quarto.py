@@ -58,6 +58,7 @@ def quarto_project(report_dir: Path, build_dir: Path) -> dict[str, Any]:
             entry["path"] = moved(entry["path"])
         html = project["format"]["html"]
         html["template"] = moved(html["template"])
+        html["template-partials"] = [moved(p) for p in html.get("template-partials", [])]
     except (KeyError, TypeError) as missing:
         raise RenderProblem(
             f"report/{QUARTO_PROJECT}: no {missing} where ktreport expects the filters "
