@@ -19,6 +19,16 @@ sys.path.insert(0, str(ROOT / "workflow"))  # this checkout's library, also with
 
 from ktreport.tools import bench  # noqa: E402 (after the import path is set)
 
+# The on/off options: (flag, help).
+SWITCHES = (
+    ("--quick", "The sample only, each measurement once, no archival PDF (for tests)."),
+    ("--working-tree", "Also copy tracked files changed but not committed (default: HEAD only)."),
+    ("--no-archival", "Skip timing the archival PDF/A-3b."),
+    ("--no-longest-cells", "Skip the build whose programme names are 9,999 characters long."),
+    ("--keep", "Keep the temporary copies (their paths go to stderr)."),
+    ("--no-reference", "Skip the WeasyPrint reference comparison."),
+)
+
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -32,11 +42,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         help="Data sizes: 1 is the sample data, N > 1 is `ktreport synth --scale N` "
         "(default: %(default)s).",
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="The sample only, each measurement once, no archival PDF (for tests).",
-    )
+    for flag, text in SWITCHES:
+        parser.add_argument(flag, action="store_true", help=text)
     parser.add_argument(
         "--repeat",
         type=int,
@@ -50,31 +57,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         default=sys.executable,
         help="The Python of the environment to build with (its bin/ has snakemake).",
     )
-    parser.add_argument(
-        "--working-tree",
-        action="store_true",
-        help="Also copy tracked files changed but not committed (default: HEAD only).",
-    )
-    parser.add_argument(
-        "--no-archival", action="store_true", help="Skip timing the archival PDF/A-3b."
-    )
-    parser.add_argument(
-        "--no-longest-cells",
-        action="store_true",
-        help="Skip the build whose programme names are 9,999 characters long.",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="Keep the temporary copies (their paths go to stderr)."
-    )
     parser.add_argument("--work-dir", default="", help="Where to make the copies (default: TMP).")
     parser.add_argument(
         "--reference",
         default=bench.REFERENCE_REVISION,
         help="Revision whose sample print HTML today's WeasyPrint lays out beside today's "
         "(issue 16; default: %(default).7s).",
-    )
-    parser.add_argument(
-        "--no-reference", action="store_true", help="Skip the WeasyPrint reference comparison."
     )
     parser.add_argument("--floor-of", default="", help=argparse.SUPPRESS)  # internal: child
     parser.add_argument("--weasyprint-of", nargs=2, default=None, help=argparse.SUPPRESS)

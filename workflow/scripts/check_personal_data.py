@@ -6,16 +6,8 @@ Fails the build (exit 1) naming the file and the kind of value, never the value 
 import sys
 from pathlib import Path
 
+from ktreport import guard
 from ktreport.core.safe import printable
-from ktreport.guard import (
-    check_personal_data,
-    check_small_cells,
-    files_under,
-    leak_message,
-    publish_groups,
-    remove_unlisted,
-    small_cell_message,
-)
 from ktreport.run.script import Failed, run_step
 
 
@@ -26,26 +18,28 @@ def main(smk) -> int:
     def body() -> str | Failed:
         outputs = [Path(p) for p in smk.input.outputs]
         briefs = [Path(p) for p in smk.input.briefs]
-        scanned = files_under([Path(p) for p in smk.params.scanned], exclude=[log, marker])
-        result = check_personal_data(
+        scanned = guard.files_under([Path(p) for p in smk.params.scanned], exclude=[log, marker])
+        result = guard.check_personal_data(
             Path(smk.params.raw_dir),
             scanned,
             deliverables=outputs + briefs,
             public=list(smk.params.public),
         )
         if not result.clean:
-            message = leak_message(result.leaks)
+            message = guard.leak_message(result.leaks)
             print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
         min_cell = int(smk.params.min_cell)
-        small = check_small_cells([*outputs, *briefs], min_cell)
+        small = guard.check_small_cells([*outputs, *briefs], min_cell)
         if small:
-            message = small_cell_message(small, min_cell)
+            message = guard.small_cell_message(small, min_cell)
             print(printable(f"check_personal_data: {message}"), file=sys.stderr)
             return Failed(message + "\n")
         briefs_dir = Path(smk.params.briefs_dir)
-        published = publish_groups([(outputs, Path(smk.params.publish_dir)), (briefs, briefs_dir)])
-        removed = remove_unlisted(briefs_dir, f"{smk.params.brief_name}_*", published)
+        published = guard.publish_groups(
+            [(outputs, Path(smk.params.publish_dir)), (briefs, briefs_dir)]
+        )
+        removed = guard.remove_unlisted(briefs_dir, f"{smk.params.brief_name}_*", published)
         summary = (
             f"{result.n_values} personal values searched in {len(result.scanned)} files "
             f"({len(result.skipped)} without text skipped): none found.\n"

@@ -1,28 +1,19 @@
 """Rule render_html: .qmd chapters + figures -> the self-contained HTML report."""
 
-import json
 import sys
 from pathlib import Path
 
 from ktreport.render import choose_renderer, render_html
-from ktreport.run.script import run_step
+from ktreport.run.script import render_inputs, run_step, written
 
 
 def main(smk) -> int:
     def body() -> str:
-        context = json.loads(Path(smk.input.context).read_text(encoding="utf-8"))
+        chapters, out, given = render_inputs(smk)
         renderer = choose_renderer(smk.params.renderer)
-        warnings = render_html(
-            [Path(c) for c in smk.input.chapters],
-            Path(smk.output[0]),
-            context=context,
-            report_dir=Path(smk.params.report_dir),
-            build_dir=Path(smk.params.build_dir),
-            renderer=renderer,
-        )
-        return (
-            "".join(f"{w}\n" for w in warnings) + f"HTML written with {renderer}: {smk.output[0]}\n"
-        )
+        build_dir = Path(smk.params.build_dir)
+        warnings = render_html(chapters, out, **given, build_dir=build_dir, renderer=renderer)
+        return written(warnings, f"HTML written with {renderer}: {out}")
 
     return run_step(smk, body)
 

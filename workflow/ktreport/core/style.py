@@ -108,3 +108,9 @@ def sentence(text: str) -> str:
 def fewer_than(min_cell: int) -> str:
     """How a count hidden by the small-cell protection reads: "fewer than 5"."""
     return f"fewer than {int(min_cell)}"
+
+
+def fewer_than_min_cell(kf) -> str:
+    """``fewer_than`` of the threshold the build used: the key figure ``min_cell`` of the
+    key figures ``kf`` (1, no threshold, when it is absent)."""
+    return fewer_than(int(kf.get("min_cell", {}).get("value") or 1))

@@ -50,11 +50,10 @@ def borich(aggregates: Mapping[str, pd.DataFrame], kf: Mapping[str, dict]) -> Fi
 def _hidden_note(n_hidden: int, kf: Mapping[str, dict]) -> str:
     if not n_hidden:
         return ""
-    min_cell = int(kf.get("min_cell", {}).get("value") or 1)
-    return (
-        f" Small-cell protection: {style.plural(n_hidden, 'skill')} rated by "
-        f"{style.fewer_than(min_cell)} interviewees not shown."
+    rated = (
+        f"{style.plural(n_hidden, 'skill')} rated by {style.fewer_than_min_cell(kf)} interviewees"
     )
+    return f" Small-cell protection: {rated} not shown."
 
 
 def _no_ratings() -> go.Figure:

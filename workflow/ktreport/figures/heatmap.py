@@ -78,11 +78,9 @@ def hidden_note(by_group: pd.DataFrame, kf: Mapping[str, dict]) -> str:
     hidden = hidden_groups(by_group)
     if not hidden:
         return ""
-    min_cell = int(kf.get("min_cell", {}).get("value") or 1)
-    return (
-        f" Small-cell protection: {style.join_list([label(g) for g in hidden])} "
-        f"({style.fewer_than(min_cell)} interviewees) not shown."
-    )
+    groups = style.join_list([label(g) for g in hidden])
+    fewer = style.fewer_than_min_cell(kf)
+    return f" Small-cell protection: {groups} ({fewer} interviewees) not shown."
 
 
 # Cell text: black or white, whichever contrasts more with the cell's fill (WCAG 2 relative

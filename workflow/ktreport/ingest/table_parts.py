@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ktreport.catalog import library_files
+from ktreport.core.stamps import sha256
 from ktreport.ingest.checks import check_partner_file
 from ktreport.ingest.parts import part_from_data, part_to_json
 from ktreport.ingest.results import PartnerFile, display_path
@@ -41,14 +42,6 @@ class TableParts:
     n_partners: int
     cleaned: tuple[str, ...]  # the files cleaned (display paths); the others came from the cache
     log: str
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def library_digest(library: Path | None = None) -> str:
@@ -74,7 +67,7 @@ def _key(table: str, partner: str, shown: list[str], paths: list[Path], context:
     """The cache key of one partner's part; a file that cannot be read has no key (it is
     cleaned every time, and its problem says why)."""
     try:
-        contents = [_sha256(path) for path in paths]
+        contents = [sha256(path) for path in paths]
     except OSError:
         return ""
     text = json.dumps([FORMAT, table, partner, shown, contents, context])
@@ -99,7 +92,7 @@ def clean_table(
     """Every partner file of ``table`` -> the bundle at ``bundle_path``; only the files
     whose key is not in ``cache_dir`` are read and checked."""
     taxonomy_shown = display_path(Path(taxonomy_path), root)
-    context = f"{_sha256(Path(taxonomy_path))} {library_digest()}"
+    context = f"{sha256(Path(taxonomy_path))} {library_digest()}"
     taxonomy = None
     texts, used, cleaned, lines = [], set(), [], []
     groups = group_by_partner(raw_paths)

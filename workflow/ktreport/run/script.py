@@ -22,6 +22,7 @@ modules), so that a job starts quickly.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sys
 import traceback
@@ -120,3 +121,20 @@ def _run(stream: TextIO, name, log, body, expected, unexpected, outputs) -> int:
         return 1
     stream.write(done)
     return 0
+
+
+def render_inputs(smk: Any) -> tuple[list[Path], Path, dict[str, Any]]:
+    """What every render step (HTML, PDF, Word) takes from its rule: the chapters, the
+    output, and the keywords ``context`` (the render context JSON) and ``report_dir``."""
+    context = json.loads(Path(smk.input.context).read_text(encoding="utf-8"))
+    chapters = [Path(c) for c in smk.input.chapters]
+    return (
+        chapters,
+        Path(smk.output[0]),
+        {"context": context, "report_dir": Path(smk.params.report_dir)},
+    )
+
+
+def written(warnings: Sequence[str], line: str) -> str:
+    """A render step's log: the engine's warnings, one a line, then ``line``."""
+    return "".join(f"{w}\n" for w in warnings) + f"{line}\n"

@@ -26,7 +26,6 @@ use are importable from here.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -55,11 +54,11 @@ from ktreport.tools.bench_measure import (
     files_recleaned,
     jobs_run,
     json_line,
+    last_json,
     load_average,
     parse_scales,
     run_measured,
     scale_label,
-    tail,
 )
 from ktreport.tools.bench_pdf import (
     PUBLISHED_PDF,
@@ -279,12 +278,7 @@ def _floor(session: Session, floor_command: Sequence[str]) -> None:
     floor_load = load_average()
     floor_run = session.run(*floor_command, str(path))
     check_run(floor_run, "the floor (engines run directly)", path)
-    try:
-        floor = json.loads(floor_run.output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise BenchProblem(
-            f"the floor measurement printed no result; its output:\n{tail(floor_run.output)}"
-        ) from None
+    floor = last_json(floor_run, "the floor measurement")
     session.record(
         "floor",
         # Quarto's render (where installed) is beside pandoc's, not part of the floor.

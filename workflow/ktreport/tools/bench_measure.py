@@ -161,6 +161,14 @@ def tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def last_json(run: Run, what: str) -> Any:
+    """The JSON of the last line a measuring child printed (``BenchProblem`` if none)."""
+    try:
+        return json.loads(run.output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchProblem(f"{what} printed no result; its output:\n{tail(run.output)}") from None
+
+
 def check_run(run: Run, what: str, where: Path) -> None:
     if run.returncode != 0:
         raise BenchProblem(

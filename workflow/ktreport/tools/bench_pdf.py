@@ -11,7 +11,6 @@ copied from an earlier run: the reference HTML is made in the same run.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ktreport.tools.bench_copy import Project, _git, copy_project
-from ktreport.tools.bench_measure import BenchProblem, check_run, run_measured, tail
+from ktreport.tools.bench_measure import check_run, last_json, run_measured
 
 # main as issue 16 measured it; its WeasyPrint render of the sample is the 1.0 of §2.
 REFERENCE_REVISION = "1b6d06ba42c43bcf257938ec6d1c77dc738e2275"
@@ -97,12 +96,7 @@ def weasyprint_against_reference(
     child = [*script, "--weasyprint-of", str(today.path), str(reference.path)]
     run = run_measured(child, cwd=today.path, env=today.environment())
     check_run(run, "WeasyPrint on today's and the reference's print HTML", today.path)
-    try:
-        times = json.loads(run.output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise BenchProblem(
-            f"the WeasyPrint comparison printed no result; its output:\n{tail(run.output)}"
-        ) from None
+    times = last_json(run, "the WeasyPrint comparison")
     return comparison(times, revision)
 
 
