@@ -15,10 +15,10 @@ rule make_figures:
         jsons=FIGURE_JSONS,
     log:
         LOGS / "make_figures.log",
+    conda:
+        "../../environment.yml"
     params:
         # Kaleido's images by content: only changed figures are drawn again.
         cache=FIGURE_CACHE,
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/make_figures.py"

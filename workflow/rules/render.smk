@@ -126,11 +126,11 @@ rule export_png_figures:
         FIGURE_PNGS,
     log:
         LOGS / "export_png_figures.log",
+    conda:
+        "../../environment.yml"
     params:
         # Kaleido's images by content: only changed figures are drawn again.
         cache=FIGURE_CACHE,
-    conda:
-        "../../environment.yml"
     script:
         "../scripts/export_png_figures.py"
 

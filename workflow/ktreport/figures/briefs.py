@@ -112,16 +112,18 @@ def _chart(
     height = max(240, 100 + 38 * len(shown))
     values = [v for r in shown for v in (r["unit"], r["sample"]) if v is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
+    # Room beside the bars for their labels ("+86 pp", "−5 pp"): a share of the axis's span,
+    # so that a short negative bar's label does not run into the skill's name.
+    room = 0.15 * max(high - low, 0.1)
     layout(
         fig,
         height,
         barmode="group",
         legend=legend_top(),
-        # Room on the right (and left) for the bars' labels.
         xaxis={
             "title": {"text": axis},
             "tickformat": ".0%",
-            "range": [low * 1.25 if low < 0 else 0, high * 1.18 if high > 0 else 0.1],
+            "range": [low - room if low < 0 else 0, high + room if high > 0 else 0.1],
         },
         yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
     )
