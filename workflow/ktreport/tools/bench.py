@@ -52,6 +52,7 @@ from ktreport.tools.bench_measure import (
     check_run,
     engine_times,
     files_recleaned,
+    forget_clean_logs,
     jobs_run,
     json_line,
     last_json,
@@ -144,6 +145,7 @@ def bench_scale(
             lambda jobs: {"figures_exported": "make_figures" in jobs},
         )
         forget_figure_logs(project.path)
+        forget_clean_logs(project.path / "logs")
         partner_file, row = change_partner_cell(project.path / "data" / "raw")
         _rebuild(
             session,
@@ -235,6 +237,7 @@ def _partner_ingest(session: Session) -> None:
     """The ingest alone (clean_table, combine_tables) after one more cell of one partner
     file changed: last, as it leaves the copy's later steps out of date."""
     partner_file, row = change_partner_cell(session.project.path / "data" / "raw")
+    forget_clean_logs(session.project.path / "logs")
     run = session.build("the ingest after a one-partner change", str(PROBLEMS_CSV))
     session.record(
         "partner_ingest",

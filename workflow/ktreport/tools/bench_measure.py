@@ -180,6 +180,13 @@ def check_run(run: Run, what: str, where: Path) -> None:
 _CLEANED = re.compile(r"^\w+: \d+ partners, (\d+) cleaned, \d+ from the cache$")
 
 
+def forget_clean_logs(logs: Path) -> None:
+    """Remove the clean_table logs, so that ``files_recleaned`` after a build counts only
+    the tables that build cleaned (a table whose step did not run leaves no log)."""
+    for log in Path(logs).glob("clean_table/*.log"):
+        log.unlink()
+
+
 def files_recleaned(logs: Path) -> int:
     """How many partner files the last clean_table steps read and checked (the others came
     from their cache), from the first line of each table's log (``logs/clean_table/``)."""
