@@ -201,14 +201,21 @@ def build(tree: Path, offline: bool | None = None, path_first: Path | None = Non
     return Built(tree, result, offline, raw_before)
 
 
-def set_renderer(tree: Path, renderer: str) -> None:
-    """``renderer: <renderer>`` in the copy's config.yaml."""
+def set_config(tree: Path, key: str, value: str) -> None:
+    """``<key>: <value>`` for a top-level key of the copy's config.yaml."""
     config = tree / "config.yaml"
     text, count = re.subn(
-        r"^renderer: \S+$", f"renderer: {renderer}", config.read_text(encoding="utf-8"), flags=re.M
+        rf"^{key}: \S+$", f"{key}: {value}", config.read_text(encoding="utf-8"), flags=re.M
     )
-    assert count == 1, "config.yaml has no renderer: line"
+    assert count == 1, f"config.yaml has no {key}: line"
     config.write_text(text, encoding="utf-8")
+
+
+def set_renderer(tree: Path, renderer: str) -> None:
+    """``renderer: <renderer>`` in the copy's config.yaml (and no briefs: they are always
+    pandoc's, and the renderer builds compare the report)."""
+    set_config(tree, "renderer", renderer)
+    set_config(tree, "briefs", "none")
 
 
 def built(variant: str, tmp_path_factory, quarto_dir: Path | None = None) -> Built:
