@@ -76,6 +76,18 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-reference", action="store_true", help="Skip the WeasyPrint reference comparison."
     )
+    parser.add_argument(
+        "--slurm",
+        action="store_true",
+        help="Also build the largest scale through the running one-node Slurm cluster "
+        "(`ktreport build --profile slurm-test`; start it with `bash workflow/cluster/slurm.sh "
+        "--install start`) and compare it with the local cold build.",
+    )
+    parser.add_argument(
+        "--slurm-only",
+        action="store_true",
+        help="Only the largest scale's local cold build and its Slurm build (implies --slurm).",
+    )
     parser.add_argument("--floor-of", default="", help=argparse.SUPPRESS)  # internal: child
     parser.add_argument("--weasyprint-of", nargs=2, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -116,10 +128,15 @@ def main(argv: list[str]) -> int:
         def emit(measurement: bench.Measurement) -> None:
             print(bench.json_line(measurement.as_dict()), flush=True)
 
-        for scale in scales:
+        for scale in () if args.slurm_only else scales:
             print(f"make bench: {bench.scale_label(scale)} ...", file=sys.stderr, flush=True)
             measurements += bench.bench_scale(options, scale, floor_command, emit)
-        print(bench.json_line(bench.summarise(measurements)), flush=True)
+        if args.slurm or args.slurm_only:
+            largest = max(scales)
+            print(f"make bench: {bench.scale_label(largest)} on Slurm ...", file=sys.stderr)
+            measurements += bench.bench_slurm(options, largest, emit, local=args.slurm_only)
+        summary = bench.summarise(measurements) | bench.slurm_summary(measurements)
+        print(bench.json_line(summary), flush=True)
     except bench.BenchProblem as problem:
         print(f"make bench: {problem}", file=sys.stderr)
         return 1
