@@ -88,6 +88,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="Only the largest scale's local cold build and its Slurm build (implies --slurm).",
     )
+    parser.add_argument(
+        "--no-local-build",
+        action="store_true",
+        help="With --slurm-only: the Slurm build alone (the local one measured before).",
+    )
     parser.add_argument("--floor-of", default="", help=argparse.SUPPRESS)  # internal: child
     parser.add_argument("--weasyprint-of", nargs=2, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -134,7 +139,8 @@ def main(argv: list[str]) -> int:
         if args.slurm or args.slurm_only:
             largest = max(scales)
             print(f"make bench: {bench.scale_label(largest)} on Slurm ...", file=sys.stderr)
-            measurements += bench.bench_slurm(options, largest, emit, local=args.slurm_only)
+            local = args.slurm_only and not args.no_local_build
+            measurements += bench.bench_slurm(options, largest, emit, local=local)
         summary = bench.summarise(measurements) | bench.slurm_summary(measurements)
         print(bench.json_line(summary), flush=True)
     except bench.BenchProblem as problem:
