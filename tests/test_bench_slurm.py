@@ -28,6 +28,11 @@ def test_slurm_job_ids_are_the_submitted_lines_each_once_in_order():
     assert bench_slurm.slurm_job_ids(log) == ["41", "42", "105"]
 
 
+def test_rules_run_counts_the_jobs_inside_a_group_job():
+    log = (FIXTURES / "slurm_build_log" / "ktreport-build.log").read_text(encoding="utf-8")
+    assert bench_slurm.rules_run(log) == {"clean_table": 1}
+
+
 def test_a_log_without_submissions_has_no_slurm_jobs():
     assert bench_slurm.slurm_job_ids("Building DAG of jobs...\nrule all:\n    jobid: 0\n") == []
 
