@@ -68,10 +68,12 @@ bench: $(STAMP) chromium ## Measure build times (JSON lines)
 same-outputs: $(STAMP) chromium ## Check two revisions build identical outputs: make same-outputs BASE=REV [NEW=REV]
 	$(PY) workflow/scripts/same_outputs.py $(BASE) $(NEW)
 
+# A cluster already running (make bench --slurm, your own) is used and left running.
 cluster-test: $(STAMP) chromium ## Build the sample through a one-node Slurm cluster (root; installs slurm-wlm, munge)
-	bash workflow/cluster/slurm.sh --install start
+	if bash workflow/cluster/slurm.sh status >/dev/null 2>&1; then running=1; else running=0; fi; \
+	bash workflow/cluster/slurm.sh --install start || exit $$?; \
 	KTREPORT_CLUSTER_TEST=1 $(BIN)/pytest -q -s -m cluster tests/cluster; status=$$?; \
-	  bash workflow/cluster/slurm.sh stop; exit $$status
+	  [ $$running = 1 ] || bash workflow/cluster/slurm.sh stop; exit $$status
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python-version 3.11

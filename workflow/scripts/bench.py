@@ -27,6 +27,20 @@ SWITCHES = (
     ("--no-longest-cells", "Skip the build whose programme names are 9,999 characters long."),
     ("--keep", "Keep the temporary copies (their paths go to stderr)."),
     ("--no-reference", "Skip the WeasyPrint reference comparison."),
+    (
+        "--slurm",
+        "Also build the largest scale through the running one-node Slurm cluster (`ktreport "
+        "build --profile slurm-test`; start it with `bash workflow/cluster/slurm.sh --install "
+        "start`) and compare it with the local cold build.",
+    ),
+    (
+        "--slurm-only",
+        "Only the largest scale's local cold build and its Slurm build (implies --slurm).",
+    ),
+    (
+        "--no-local-build",
+        "With --slurm-only: the Slurm build alone (the local one measured before).",
+    ),
 )
 
 
@@ -104,10 +118,16 @@ def main(argv: list[str]) -> int:
         def emit(measurement: bench.Measurement) -> None:
             print(bench.json_line(measurement.as_dict()), flush=True)
 
-        for scale in scales:
+        for scale in () if args.slurm_only else scales:
             print(f"make bench: {bench.scale_label(scale)} ...", file=sys.stderr, flush=True)
             measurements += bench.bench_scale(options, scale, floor_command, emit)
-        print(bench.json_line(bench.summarise(measurements)), flush=True)
+        if args.slurm or args.slurm_only:
+            largest = max(scales)
+            print(f"make bench: {bench.scale_label(largest)} on Slurm ...", file=sys.stderr)
+            local = args.slurm_only and not args.no_local_build
+            measurements += bench.bench_slurm(options, largest, emit, local=local)
+        summary = bench.summarise(measurements) | bench.slurm_summary(measurements)
+        print(bench.json_line(summary), flush=True)
     except bench.BenchProblem as problem:
         print(f"make bench: {problem}", file=sys.stderr)
         return 1

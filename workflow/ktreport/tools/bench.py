@@ -72,6 +72,7 @@ from ktreport.tools.bench_pdf import (
 from ktreport.tools.bench_preview import measure_preview
 from ktreport.tools.bench_report import summarise
 from ktreport.tools.bench_session import Options, Session
+from ktreport.tools.bench_slurm import bench_slurm, briefs_published, slurm_summary
 
 # The names workflow/scripts/bench.py and the tests use, wherever they are defined.
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "Project",
     "append_sentence",
     "bench_scale",
+    "bench_slurm",
     "change_partner_cell",
     "copy_project",
     "engine_times",
@@ -94,6 +96,7 @@ __all__ = [
     "render_times",
     "run_measured",
     "scale_label",
+    "slurm_summary",
     "summarise",
 ]
 
@@ -186,6 +189,7 @@ def _cold_build(session: Session) -> None:
         cold,
         load=session.loads["the cold build"],
         jobs=sum(jobs_run(cold.output).values()),
+        briefs=briefs_published(session.project.path),
     )
     logs = sorted((session.project.path / "logs").rglob("*.log"))
     engines = engine_times(
