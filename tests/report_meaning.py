@@ -96,7 +96,8 @@ class _Reader(HTMLParser):
             return "lof"
         if tag == "li" and self._within("div", cls="list-of-tables"):
             return "lot"
-        if tag == "p" and {"sample-strip", "sample-banner"} & set(
+        # The strip is an <aside> (a landmark: axe's "region"), the banner a <p>.
+        if tag in ("p", "aside") and {"sample-strip", "sample-banner"} & set(
             attributes.get("class", "").split()
         ):
             return "notice"
