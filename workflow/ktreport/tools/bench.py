@@ -72,7 +72,7 @@ from ktreport.tools.bench_pdf import (
 from ktreport.tools.bench_preview import measure_preview
 from ktreport.tools.bench_report import summarise
 from ktreport.tools.bench_session import Options, Session
-from ktreport.tools.bench_slurm import bench_slurm, briefs_published, slurm_summary
+from ktreport.tools.bench_slurm import bench_slurm, record_cold_build, slurm_summary
 
 # The names workflow/scripts/bench.py and the tests use, wherever they are defined.
 __all__ = [
@@ -183,14 +183,7 @@ def bench_scale(
 
 def _cold_build(session: Session) -> None:
     """The first build of the copy, and the engine times its rule logs report."""
-    cold = session.build("the cold build")
-    session.record(
-        "cold_build",
-        cold,
-        load=session.loads["the cold build"],
-        jobs=sum(jobs_run(cold.output).values()),
-        briefs=briefs_published(session.project.path),
-    )
+    record_cold_build(session)
     logs = sorted((session.project.path / "logs").rglob("*.log"))
     engines = engine_times(
         line for log in logs for line in log.read_text("utf-8", "replace").splitlines()

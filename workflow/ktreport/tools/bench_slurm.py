@@ -27,6 +27,7 @@ from ktreport.tools.bench_measure import (
     SAMPLE_SCALE,
     BenchProblem,
     Measurement,
+    Run,
     check_run,
     jobs_run,
     load_average,
@@ -57,6 +58,19 @@ def rules_run(build_log: str) -> dict[str, int]:
 def briefs_published(project: Path) -> int:
     """How many briefs the build published: ``report/output/briefs/`` PDFs."""
     return len(list((Path(project) / BRIEF_OUTPUT).glob(f"{BRIEF_NAME}_*.pdf")))
+
+
+def record_cold_build(session: Session) -> Run:
+    """The copy's first build, recorded as ``cold_build`` (with its jobs and briefs)."""
+    cold = session.build("the cold build")
+    session.record(
+        "cold_build",
+        cold,
+        load=session.loads["the cold build"],
+        jobs=sum(jobs_run(cold.output).values()),
+        briefs=briefs_published(session.project.path),
+    )
+    return cold
 
 
 def briefs_wanted(project: Path) -> tuple[int, int]:
@@ -154,14 +168,7 @@ def bench_slurm(
     try:
         if local:
             session = _session(options, scale, scratch / "local", emit)
-            cold = session.build("the cold build")
-            session.record(
-                "cold_build",
-                cold,
-                load=session.loads["the cold build"],
-                jobs=sum(jobs_run(cold.output).values()),
-                briefs=briefs_published(session.project.path),
-            )
+            record_cold_build(session)
             measurements += session.measurements
         session = _session(options, scale, scratch / "slurm", emit)
         session.env["SLURM_CONF"] = conf
