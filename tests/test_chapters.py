@@ -26,10 +26,14 @@ SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
 BUILD = {"version": "test", "commit": "", "date": "2026-01-01", "raw_files": [], "tools": {}}
 
 
-def render(processed: Path, work: Path) -> dict[str, str]:
-    """Aggregates, key figures and manifest of ``processed``, then every chapter."""
+def render(processed: Path, work: Path, scale_counts: int = 1) -> dict[str, str]:
+    """Aggregates, key figures and manifest of ``processed``, then every chapter; with
+    ``scale_counts``, every non-zero whole count is multiplied by it first."""
     aggregates = build_aggregates(processed)
     figures = key_figures(aggregates, load_processed(processed))
+    for record in figures.values():
+        if record["unit"] == "count" and isinstance(record["value"], int) and record["value"]:
+            record["value"] *= scale_counts
     write_aggregates(aggregates, work / "aggregates")
     write_key_figures(figures, work / "key_figures.json")
     specs = build_figures(read_aggregates(work / "aggregates"), figures)
@@ -129,25 +133,6 @@ def test_every_chapter_renders_when_the_counts_run_into_thousands(tmp_path):
     """A study of thousands (``ktreport synth --scale 100``: 3,000 rated interviewees):
     no sentence opens with a count too large to spell out (``sentence_number`` refuses
     1,000 and more), so every count of people is multiplied by 1,000 here."""
-    aggregates = build_aggregates(SMALL)
-    figures = key_figures(aggregates, load_processed(SMALL))
-    for record in figures.values():
-        if record["unit"] == "count" and isinstance(record["value"], int) and record["value"]:
-            record["value"] *= 1000
-    write_aggregates(aggregates, tmp_path / "aggregates")
-    write_key_figures(figures, tmp_path / "key_figures.json")
-    specs = build_figures(read_aggregates(tmp_path / "aggregates"), figures)
-    write_manifest(specs, tmp_path / "figures.json")
-    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    context = build_context(
-        config=config,
-        build=BUILD,
-        key_figures=tmp_path / "key_figures.json",
-        figures_manifest=tmp_path / "figures.json",
-        aggregates_dir=tmp_path / "aggregates",
-        processed_dir=SMALL,
-    )
-    written = write_chapters(CHAPTERS, context, tmp_path / "chapters")
-    methodology = (tmp_path / "chapters" / "02-methodology.qmd").read_text(encoding="utf-8")
+    written = render(SMALL, tmp_path, scale_counts=1000)
     assert len(written) >= 12
-    assert "interviewees also rated skills" in methodology
+    assert "interviewees also rated skills" in written["02-methodology.qmd"]
