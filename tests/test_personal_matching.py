@@ -90,6 +90,27 @@ def test_the_guard_finds_a_value_in_another_spelling(tmp_path, written, kind, ro
     assert (kind, row) in _found(_leaks(tmp_path, f"She said: {written}, then left."))
 
 
+def test_scanning_in_two_processes_finds_what_one_finds(tmp_path):
+    # Leaks in several files (one twice, same bytes), a clean file and a file without text:
+    # the guard's rule scans with its two threads; the findings must be the same.
+    (tmp_path / "out").mkdir()
+    texts = {
+        "a.html": "<p>+39 051 209 9111</p>",
+        "b.html": "<p>+39 051 209 9111</p>",  # the same bytes as a.html
+        "c.csv": "x,y\n1,0039-051-209-9111\n",
+        "d.json": '{"notes": "nothing personal"}',
+    }
+    for name, text in texts.items():
+        (tmp_path / "out" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "out" / "e.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # no text
+    paths = sorted((tmp_path / "out").iterdir())
+    one = check_personal_data(RAW, paths, root=tmp_path)
+    two = check_personal_data(RAW, paths, root=tmp_path, workers=2)
+    assert two == one
+    assert {leak.file for leak in one.leaks} == {"out/a.html", "out/b.html", "out/c.csv"}
+    assert len(one.scanned) == 4 and one.skipped == ["out/e.png"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

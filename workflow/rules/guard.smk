@@ -25,6 +25,9 @@ rule check_personal_data:
         LOGS / "check_personal_data.log",
     conda:
         "../../environment.yml"
+    # The last job, alone: its files are scanned side by side (Snakemake gives it at most
+    # --cores; on Slurm, 2 CPUs).
+    threads: 2
     params:
         raw_dir=RAW,
         publish_dir=OUTPUT,

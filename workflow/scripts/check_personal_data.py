@@ -24,6 +24,7 @@ def main(smk) -> int:
             scanned,
             deliverables=outputs + briefs,
             public=list(smk.params.public),
+            workers=int(smk.threads),
         )
         if not result.clean:
             message = guard.leak_message(result.leaks)

@@ -30,6 +30,7 @@ corrects it there.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,37 +93,62 @@ def scan_text(
     return sorted(set(leaks))
 
 
+# What the scanning processes share, set before they fork (``scan_files``).
+_SHARED: dict[str, object] = {}
+
+
+def _scan_one(path: Path) -> list[Leak] | None:
+    """The leaks of one file (``None``: a file without text), in a scanning process."""
+    text = file_text(path)
+    if text is None:
+        return None
+    needles, index = _SHARED["needles"], _SHARED["index"]
+    return scan_text(text, needles, "", index)  # type: ignore[arg-type]
+
+
+def _scan_all(paths: list[Path], workers: int) -> list[list[Leak] | None]:
+    """``_scan_one`` of every path, in order: in ``workers`` forked processes (they share
+    the needle index without copying it) when there are several, else here."""
+    if workers <= 1 or len(paths) < 2:
+        return [_scan_one(path) for path in paths]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(workers, len(paths))) as pool:
+        # Large files first would balance better, but order of results must be kept:
+        # small chunks let the two processes share the work.
+        return pool.map(_scan_one, paths, chunksize=1)
+
+
 def scan_files(
     paths: Iterable[Path],
     values: Sequence[PersonalValue],
     *,
     exempt: set[str] | None = None,
     root: Path | None = None,
+    workers: int = 1,
 ) -> ScanResult:
     """Look for every personal value in every file of ``paths`` (files with the same
-    bytes are read once)."""
+    bytes are read once), in ``workers`` processes (the guard's rule: its threads)."""
     needles = needles_for(values, exempt or set())
-    index = NeedleIndex(needles)
+    _SHARED.update(needles=needles, index=NeedleIndex(needles))
+    files = [path for path in sorted(set(map(Path, paths))) if path.is_file()]
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() + p.suffix.lower() for p in files]
+    first: dict[str, Path] = {}
+    for path, digest in zip(files, digests, strict=True):
+        first.setdefault(digest, path)
+    try:
+        found = dict(zip(first, _scan_all(list(first.values()), workers), strict=True))
+    finally:
+        _SHARED.clear()
     leaks: list[Leak] = []
     scanned: list[str] = []
     skipped: list[str] = []
-    seen: dict[str, list[Leak]] = {}
-    for path in sorted(set(map(Path, paths))):
+    for path, digest in zip(files, digests, strict=True):
         shown = display_path(path, root)
-        if not path.is_file():
+        if found[digest] is None:
+            skipped.append(shown)
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() + path.suffix.lower()
-        if digest in seen:
-            found = [Leak(shown, x.kind, x.source, x.row) for x in seen[digest]]
-        else:
-            text = file_text(path)
-            if text is None:
-                skipped.append(shown)
-                continue
-            found = scan_text(text, needles, shown, index)
-            seen[digest] = found
         scanned.append(shown)
-        leaks.extend(found)
+        leaks.extend(Leak(shown, x.kind, x.source, x.row) for x in found[digest] or [])
     return ScanResult(sorted(leaks), scanned, skipped, len(values))
 
 
@@ -149,17 +175,21 @@ def check_personal_data(
     deliverables: Iterable[Path] = (),
     public: Iterable[str] = (),
     root: Path | None = None,
+    workers: int = 1,
 ) -> ScanResult:
     """Every personal value of ``raw_dir`` searched in every file of ``paths`` and of
     ``deliverables``; quotes given without consent in ``deliverables`` only (the partners'
-    own validation report and the intermediate files may show them what they typed)."""
+    own validation report and the intermediate files may show them what they typed).
+    ``workers``: processes that scan the files side by side."""
     values = read_personal_values(raw_dir, root)
     exempt = public_names(raw_dir, public)
     deliverables = list(deliverables)
     personal = [v for v in values if v.kind != "quote"]
     quotes = [v for v in values if v.kind == "quote"]
-    everywhere = scan_files([*paths, *deliverables], personal, exempt=exempt, root=root)
-    published = scan_files(deliverables, quotes, exempt=exempt, root=root)
+    everywhere = scan_files(
+        [*paths, *deliverables], personal, exempt=exempt, root=root, workers=workers
+    )
+    published = scan_files(deliverables, quotes, exempt=exempt, root=root, workers=workers)
     leaks = sorted(set(everywhere.leaks) | set(published.leaks))
     if leaks:
         leaks = locate(leaks, values, read_typed_cells(raw_dir, root), exempt)
