@@ -629,6 +629,8 @@ def test_build_context_and_dump(tmp_path):
     assert dumped["tables"]["sample_by_group"][0]["respondent_group"] == "hei_kt_professional"
     assert dumped["build"]["version"] == "v1.0"
     assert "NaN" not in path.read_text()
+    # The processed tables stay in data/processed/: not copied into the render context.
+    assert "data" in context and "data" not in dumped
 
 
 def test_namibia_is_not_a_missing_value(tmp_path):

@@ -98,8 +98,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Not written to the render context's file: the processed tables (``data``) are already in
+# data/processed/, and the renderers read only the config and build; at 100x the sample
+# they were 18 of its 25 MB, read by every render and scanned by the guard.
+NOT_DUMPED = ("data",)
+
+
 def dump_context(context: Mapping[str, Any], path: Path) -> None:
-    """Write the render context as JSON (sorted keys) for inspection."""
+    """Write the render context as JSON (sorted keys), for the renderers and for inspection,
+    without the processed tables (``NOT_DUMPED``)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(_jsonable(context), indent=1, sort_keys=True, ensure_ascii=False)
+    kept = {key: value for key, value in context.items() if key not in NOT_DUMPED}
+    text = json.dumps(_jsonable(kept), indent=1, sort_keys=True, ensure_ascii=False)
     Path(path).write_text(text + "\n", encoding="utf-8")
