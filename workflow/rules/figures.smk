@@ -15,6 +15,8 @@ rule make_figures:
         jsons=FIGURE_JSONS,
     log:
         LOGS / "make_figures.log",
+    # The report's critical path goes before the briefs when both could run.
+    priority: 10
     conda:
         "../../environment.yml"
     params:

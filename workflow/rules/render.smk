@@ -31,6 +31,8 @@ rule write_chapters:
         context=RENDER_CONTEXT,
     log:
         LOGS / "write_chapters.log",
+    # The report's critical path goes before the briefs when both could run.
+    priority: 10
     conda:
         "../../environment.yml"
     params:
@@ -81,6 +83,8 @@ rule render_pdf:
         REPORT_PDF,
     log:
         LOGS / "render_pdf.log",
+    # The report's critical path goes before the briefs when both could run.
+    priority: 10
     conda:
         "../../environment.yml"
     params:
