@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ktreport.catalog import PROBLEMS_CSV
+from ktreport.catalog import BUILD, CACHE, LOGS, OUTPUT, PROBLEMS_CSV, PROCESSED
 from ktreport.tools.bench_copy import (
     PARTNER_COLUMN,
     Project,
@@ -43,7 +43,7 @@ from ktreport.tools.bench_copy import (
     use_synthetic_data,
 )
 from ktreport.tools.bench_figures import figure_export_line, figure_exports, forget_figure_logs
-from ktreport.tools.bench_floor import floor_seconds, measure_floor
+from ktreport.tools.bench_floor import floor_seconds, measure_floor, report_floor_seconds
 from ktreport.tools.bench_measure import (
     DEFAULT_SCALES,
     SAMPLE_SCALE,
@@ -100,10 +100,15 @@ __all__ = [
     "summarise",
 ]
 
+# What a build generates or caches (``make clean``, and the caches): removed before the
+# report's own cold build.
+GENERATED = (BUILD, OUTPUT, LOGS, Path(".snakemake"), CACHE)
+
 # The Snakemake runs whose largest process is "the largest step" of a build.
 BUILD_MEASURES = frozenset(
     {
         "cold_build",
+        "cold_report_build",
         "noop_rebuild",
         "prose_rebuild",
         "partner_rebuild",
@@ -174,6 +179,7 @@ def bench_scale(
         if options.longest_cells and scale == SAMPLE_SCALE:
             _longest_cells(session)
         _partner_ingest(session)
+        _cold_report(session)
         _peak_rss(session)
     finally:
         if not options.keep:
@@ -281,13 +287,31 @@ def _floor(session: Session, floor_command: Sequence[str]) -> None:
     floor = last_json(floor_run, "the floor measurement")
     session.record(
         "floor",
-        # Quarto's render (where installed) is beside pandoc's, not part of the floor.
+        # The whole build's: the report and its briefs. Quarto's render (where installed)
+        # is beside pandoc's, not part of the floor.
         seconds=floor_seconds(floor),
         load=floor_load,
         # The whole child: the engines and its Python start-up (so the CPU floor is high).
         cpu_seconds_child=round(floor_run.cpu_seconds, 3),
         **{k: round(v, 3) for k, v in sorted(floor.items())},
     )
+    # The report's alone: what a prose-only rebuild redoes.
+    session.record("floor_report", seconds=report_floor_seconds(floor), load=floor_load)
+
+
+def _cold_report(session: Session) -> None:
+    """The report alone (``briefs: none``) built cold in the same copy, everything it
+    generated and cached removed first: the build whose time must not grow with the data
+    (the briefs grow with the countries by design). Last: it leaves no briefs behind."""
+    path = session.project.path
+    for generated in GENERATED:
+        shutil.rmtree(path / generated, ignore_errors=True)
+    for item in (path / PROCESSED).iterdir():
+        if item.name != "README.md":
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+    what = "the report alone, cold (briefs: none)"
+    run = session.build(what, "--config", "briefs=none")
+    session.record("cold_report_build", run, load=session.loads[what], jobs=jobs_run(run.output))
 
 
 def _longest_cells(session: Session) -> None:

@@ -13,10 +13,18 @@ from ktreport.tools.bench_measure import SAMPLE_SCALE, Measurement, scale_label
 
 # The targets of issue 7: (summary key, limit, what it means).
 TARGETS: tuple[tuple[str, float, str], ...] = (
-    ("cold_over_floor", 3.0, "cold build <= 3x floor"),
-    ("prose_over_floor", 1.5, "prose-only rebuild <= 1.5x floor"),
+    # Issue 16 (issue 7 had 3x): the floor is every engine run of every document the build
+    # makes, the report's and its briefs'.
+    ("cold_over_floor", 1.5, "cold build <= 1.5x floor (report and briefs)"),
+    ("prose_over_floor", 1.5, "prose-only rebuild <= 1.5x the report's floor"),
     ("noop_over_dry_run", 1.3, "no-op rebuild <= 1.3x snakemake --dry-run"),
-    ("cold_scale_100_over_sample", 1.5, "scale-100 cold build <= 1.5x sample cold build"),
+    # The report's own build (briefs: none) must not grow with the data; the briefs do
+    # by design, one per country (``cold_scale_100_over_sample`` beside it, not a target).
+    (
+        "cold_report_scale_100_over_sample",
+        1.5,
+        "scale-100 cold build of the report <= 1.5x the sample's (briefs: none)",
+    ),
     ("peak_rss_mib_scale_100", 1024.0, "peak memory at scale 100 < 1 GiB"),
     ("validate_sample_seconds", 1.5, "ktreport validate of the sample < 1.5 s"),
     # Issue 17 §12: the longest cells the limits allow, rebuilt, against the sample's cold.
@@ -66,14 +74,14 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 # is steadier than wall time when other work shares the machine.
 SCALE_RATIOS = (
     ("cold_over_floor", "cold_build", "floor", "wall"),
-    ("prose_over_floor", "prose_rebuild", "floor", "wall"),
+    ("cold_report_over_floor", "cold_report_build", "floor_report", "wall"),
+    ("prose_over_floor", "prose_rebuild", "floor_report", "wall"),
     ("partner_over_floor", "partner_rebuild", "floor", "wall"),
     ("noop_over_dry_run", "noop_rebuild", "dry_run", "wall"),
     ("noop_ktreport_build_over_dry_run", "noop_ktreport_build", "dry_run", "wall"),
     ("noop_make_report_over_dry_run", "noop_make_report", "dry_run", "wall"),
     ("noop_ktreport_build_over_dry_run_cpu", "noop_ktreport_build", "dry_run", "cpu"),
     ("cold_over_floor_cpu", "cold_build", "floor", "cpu"),
-    ("prose_over_floor_cpu", "prose_rebuild", "floor", "cpu"),
 )
 
 
@@ -100,6 +108,10 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         "cold_scale_100_over_sample": _ratio(
             _seconds(measurements, _LARGEST_SCALE, "cold_build"),
             _seconds(measurements, SAMPLE_SCALE, "cold_build"),
+        ),
+        "cold_report_scale_100_over_sample": _ratio(
+            _seconds(measurements, _LARGEST_SCALE, "cold_report_build"),
+            _seconds(measurements, SAMPLE_SCALE, "cold_report_build"),
         ),
         "peak_rss_mib_scale_100": _round(_seconds(measurements, largest, "peak_rss"))
         if largest
@@ -142,6 +154,8 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, Any]:
         # Steadier than wall time when other work shares the machine (WeasyPrint is one
         # process: its CPU time is its work).
         "weasyprint_over_reference_cpu": values["weasyprint_over_reference_cpu"],
+        # The whole build, briefs included (one per country: they grow with the data).
+        "cold_scale_100_over_sample": values["cold_scale_100_over_sample"],
         "targets_met": sum(known),
         "targets_missed": len(known) - sum(known),
         "targets_not_measured": len(targets) - len(known),
