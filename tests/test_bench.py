@@ -448,7 +448,12 @@ def _loaded(imports: str, heavy: tuple[str, ...]) -> list[str]:
         # A rule process pays for what it imports (WeasyPrint 1.5-2 s, pandas 0.5 s): the
         # chapters and the HTML need no WeasyPrint; each per-file ingest job no pandas.
         ("import ktreport.render", ("weasyprint", "plotly")),
-        ("from ktreport.chapters import RenderProblem, choose_renderer", ("weasyprint",)),
+        # The render jobs (two per brief) need no pandas either (0.45 s each).
+        (
+            "from ktreport.render import render_html, render_pdf; import ktreport.render.docx",
+            ("pandas",),
+        ),
+        ("from ktreport.chapters import RenderProblem, choose_renderer", ("weasyprint", "pandas")),
         ("import ktreport.ingest.validate", ("pandas", "pandera", "plotly", "weasyprint")),
         ("import ktreport.figures.make", ("pandas", "weasyprint")),
         ("import ktreport.aggregate.tables", ("plotly", "weasyprint")),

@@ -10,8 +10,6 @@ import re
 import string
 from typing import Any
 
-import pandas as pd
-
 from ktreport.core import style
 
 # Characters Pandoc's Markdown reader may interpret; every one is backslash-escapable
@@ -30,6 +28,10 @@ def is_missing(value: Any) -> bool:
     """
     if value is None:
         return True
+    if isinstance(value, str):  # never missing; and the render jobs need no pandas
+        return False
+    import pandas as pd  # here: importing this module must not load pandas (0.4 s)
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
