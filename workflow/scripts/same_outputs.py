@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from ktreport.tools.bench_copy import copy_project
@@ -86,7 +87,7 @@ def _pdf_digest(path: Path, sha: str, tmp: Path) -> str:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     pages = text.split("\f")
-    digest = hashlib.sha256(text.replace(sha, "COMMIT").encode())
+    digest = hashlib.sha256(_without_sha(text.encode(), sha))
     out = tmp / "pages"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
@@ -97,19 +98,40 @@ def _pdf_digest(path: Path, sha: str, tmp: Path) -> str:
     return digest.hexdigest()
 
 
+def _without_sha(data: bytes, sha: str) -> bytes:
+    """``data`` with the commit's sha, full or short (the version reads "draft of TAG
+    (1a2b3c4)"), replaced by a placeholder."""
+    return data.replace(sha.encode(), b"COMMIT").replace(sha[:7].encode(), b"COMMIT")
+
+
+def _zip_digest(path: Path, sha: str) -> str:
+    """A Word file by its parts (sha replaced in each): the sha is inside compressed XML."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0" + _without_sha(archive.read(name), sha))
+    return digest.hexdigest()
+
+
+# Not compared: the cleaning's cache (``parts``) and the content stamps (``stamps``: each
+# raw file's status, its inode and dates, differ between any two clones by design).
+SKIPPED = frozenset({"parts", "stamps"})
+
+
 def digests(project: Path) -> dict[str, str]:
     sha = _head(project)
     found = {}
     for folder in COMPARED:
         for path in sorted((project / folder).rglob("*")):
-            if not path.is_file() or "parts" in path.relative_to(project).parts:
+            if not path.is_file() or SKIPPED & set(path.relative_to(project).parts):
                 continue
             rel = path.relative_to(project).as_posix()
             if path.suffix == ".pdf":
                 found[rel] = _pdf_digest(path, sha, project.parent)
+            elif path.suffix == ".docx":
+                found[rel] = _zip_digest(path, sha)
             else:
-                data = path.read_bytes().replace(sha.encode(), b"COMMIT")
-                found[rel] = hashlib.sha256(data).hexdigest()
+                found[rel] = hashlib.sha256(_without_sha(path.read_bytes(), sha)).hexdigest()
     return found
 
 
