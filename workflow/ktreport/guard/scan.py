@@ -93,29 +93,35 @@ def scan_text(
     return sorted(set(leaks))
 
 
-# What the scanning processes share, set before they fork (``scan_files``).
-_SHARED: dict[str, object] = {}
+# What the scanning processes share, set before they fork (``scan_files``): for each set
+# of values searched, its needles and their index.
+_SHARED: list[tuple[list[Needle], NeedleIndex]] = []
 
 
-def _scan_one(path: Path) -> list[Leak] | None:
-    """The leaks of one file (``None``: a file without text), in a scanning process."""
+def _scan_one(job: tuple[Path, int]) -> list[Leak] | None:
+    """The leaks of one file (``None``: a file without text) for the first ``searches`` sets
+    of values of ``_SHARED``, its text extracted once, in a scanning process."""
+    path, searches = job
     text = file_text(path)
     if text is None:
         return None
-    needles, index = _SHARED["needles"], _SHARED["index"]
-    return scan_text(text, needles, "", index)  # type: ignore[arg-type]
+    return [
+        leak
+        for needles, index in _SHARED[:searches]
+        for leak in scan_text(text, needles, "", index)
+    ]
 
 
-def _scan_all(paths: list[Path], workers: int) -> list[list[Leak] | None]:
-    """``_scan_one`` of every path, in order: in ``workers`` forked processes (they share
-    the needle index without copying it) when there are several, else here."""
-    if workers <= 1 or len(paths) < 2:
-        return [_scan_one(path) for path in paths]
+def _scan_all(jobs: list[tuple[Path, int]], workers: int) -> list[list[Leak] | None]:
+    """``_scan_one`` of every job, in order: in ``workers`` forked processes (they share
+    the needle indexes without copying them) when there are several, else here."""
+    if workers <= 1 or len(jobs) < 2:
+        return [_scan_one(job) for job in jobs]
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, len(paths))) as pool:
+    with context.Pool(min(workers, len(jobs))) as pool:
         # Large files first would balance better, but order of results must be kept:
         # small chunks let the two processes share the work.
-        return pool.map(_scan_one, paths, chunksize=1)
+        return pool.map(_scan_one, jobs, chunksize=1)
 
 
 def scan_files(
@@ -125,31 +131,46 @@ def scan_files(
     exempt: set[str] | None = None,
     root: Path | None = None,
     workers: int = 1,
+    deliverables: Iterable[Path] = (),
+    deliverable_values: Sequence[PersonalValue] = (),
 ) -> ScanResult:
-    """Look for every personal value in every file of ``paths`` (files with the same
-    bytes are read once), in ``workers`` processes (the guard's rule: its threads)."""
-    needles = needles_for(values, exempt or set())
-    _SHARED.update(needles=needles, index=NeedleIndex(needles))
-    files = [path for path in sorted(set(map(Path, paths))) if path.is_file()]
-    digests = [hashlib.sha256(p.read_bytes()).hexdigest() + p.suffix.lower() for p in files]
-    first: dict[str, Path] = {}
-    for path, digest in zip(files, digests, strict=True):
-        first.setdefault(digest, path)
+    """Look for every personal value of ``values`` in every file of ``paths`` and
+    ``deliverables``, and for those of ``deliverable_values`` in ``deliverables`` only: each
+    file's text is extracted once, files with the same bytes are read once, in ``workers``
+    processes (the guard's rule: its threads)."""
+    searches = [values] + ([deliverable_values] if deliverable_values else [])
+    for searched in searches:
+        needles = needles_for(searched, exempt or set())
+        _SHARED.append((needles, NeedleIndex(needles)))
+    published = set(map(Path, deliverables))
+    files = [path for path in sorted(set(map(Path, paths)) | published) if path.is_file()]
+    keys = [
+        (
+            hashlib.sha256(path.read_bytes()).hexdigest() + path.suffix.lower(),
+            len(searches) if path in published else 1,
+        )
+        for path in files
+    ]
+    first: dict[tuple[str, int], Path] = {}
+    for path, key in zip(files, keys, strict=True):
+        first.setdefault(key, path)
     try:
-        found = dict(zip(first, _scan_all(list(first.values()), workers), strict=True))
+        jobs = [(path, key[1]) for key, path in first.items()]
+        found = dict(zip(first, _scan_all(jobs, workers), strict=True))
     finally:
         _SHARED.clear()
     leaks: list[Leak] = []
     scanned: list[str] = []
     skipped: list[str] = []
-    for path, digest in zip(files, digests, strict=True):
+    for path, key in zip(files, keys, strict=True):
         shown = display_path(path, root)
-        if found[digest] is None:
+        file_leaks = found[key]
+        if file_leaks is None:
             skipped.append(shown)
             continue
         scanned.append(shown)
-        leaks.extend(Leak(shown, x.kind, x.source, x.row) for x in found[digest] or [])
-    return ScanResult(sorted(leaks), scanned, skipped, len(values))
+        leaks.extend(Leak(shown, x.kind, x.source, x.row) for x in file_leaks)
+    return ScanResult(sorted(set(leaks)), scanned, skipped, len(values))
 
 
 def files_under(folders: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path]:
@@ -186,11 +207,17 @@ def check_personal_data(
     deliverables = list(deliverables)
     personal = [v for v in values if v.kind != "quote"]
     quotes = [v for v in values if v.kind == "quote"]
+    # One pass: the quotes given without consent are searched in the deliverables only.
     everywhere = scan_files(
-        [*paths, *deliverables], personal, exempt=exempt, root=root, workers=workers
+        paths,
+        personal,
+        exempt=exempt,
+        root=root,
+        workers=workers,
+        deliverables=deliverables,
+        deliverable_values=quotes,
     )
-    published = scan_files(deliverables, quotes, exempt=exempt, root=root, workers=workers)
-    leaks = sorted(set(everywhere.leaks) | set(published.leaks))
+    leaks = everywhere.leaks
     if leaks:
         leaks = locate(leaks, values, read_typed_cells(raw_dir, root), exempt)
     return ScanResult(
