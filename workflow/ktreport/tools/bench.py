@@ -32,7 +32,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ktreport.catalog import BUILD, CACHE, LOGS, OUTPUT, PROBLEMS_CSV, PROCESSED
+from ktreport.catalog import CACHE, PROBLEMS_CSV, PROCESSED
+from ktreport.run.build import WRITTEN
 from ktreport.tools.bench_copy import (
     PARTNER_COLUMN,
     Project,
@@ -99,10 +100,6 @@ __all__ = [
     "slurm_summary",
     "summarise",
 ]
-
-# What a build generates or caches (``make clean``, and the caches): removed before the
-# report's own cold build.
-GENERATED = (BUILD, OUTPUT, LOGS, Path(".snakemake"), CACHE)
 
 # The Snakemake runs whose largest process is "the largest step" of a build.
 BUILD_MEASURES = frozenset(
@@ -304,11 +301,15 @@ def _cold_report(session: Session) -> None:
     generated and cached removed first: the build whose time must not grow with the data
     (the briefs grow with the countries by design). Last: it leaves no briefs behind."""
     path = session.project.path
-    for generated in GENERATED:
-        shutil.rmtree(path / generated, ignore_errors=True)
-    for item in (path / PROCESSED).iterdir():
-        if item.name != "README.md":
-            shutil.rmtree(item) if item.is_dir() else item.unlink()
+    # What the build writes (``run.build.WRITTEN``) and its caches; data/processed/ keeps
+    # its README.md (the project's, as ``make clean`` keeps it).
+    for generated in (*WRITTEN, CACHE):
+        if generated != PROCESSED:
+            shutil.rmtree(path / generated, ignore_errors=True)
+            continue
+        for item in (path / PROCESSED).iterdir():
+            if item.name != "README.md":
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
     what = "the report alone, cold (briefs: none)"
     run = session.build(what, "--config", "briefs=none")
     session.record("cold_report_build", run, load=session.loads[what], jobs=jobs_run(run.output))
