@@ -172,12 +172,17 @@ GUARD_RULE = "check_personal_data"
 GUARD_MARKER = LOGS / "check_personal_data.ok"
 # Where the guard looks for personal values besides the staged deliverables.
 GUARD_SCANNED = (PROCESSED, BUILD, OUTPUT, LOGS)
+# The files the guard found clean, by content (``guard.cache``): not read again unchanged.
+GUARD_CACHE = BUILD / "guard_cache"
 
 # ----------------------------------------------------------------------------- outside the DAG
 BUILD_LOCK = Path(".snakemake/ktreport-build.lock")
 # What ``ktreport build`` last checked with no error (``run.checked``): not checked again
 # while it is unchanged.
 CHECKED_RECORD = Path(".snakemake/ktreport-checked.json")
+# What the last build that succeeded read and wrote (``run.uptodate``): while it is all
+# unchanged, ``ktreport build`` says the report is up to date without starting Snakemake.
+BUILT_RECORD = Path(".snakemake/ktreport-built.json")
 # ``ktreport preview``: its own chapters and page, never report/output/.
 PREVIEW_DIR = REPORT_DIR / "_preview"
 PREVIEW_HTML = PREVIEW_DIR / "index.html"

@@ -337,7 +337,7 @@ def build(
 ) -> None:
     """Build the report: check config and data, run the pipeline, say where the report is."""
     from ktreport.run import build as building
-    from ktreport.run import profiles
+    from ktreport.run import profiles, uptodate
 
     root = Path.cwd()
     interrupted = "Interrupted. The previous report in report/output/ is unchanged."
@@ -350,11 +350,14 @@ def build(
             raise typer.Exit(1)
         chosen = profiles.choose(root, profile, say=_say) if profile else None
         with building.BuildLock(root, wait=wait):
-            _validate_before_building(root)
-            _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
-            outcome = building.build_report(
-                root, cores=cores, dry_run=dry_run, progress=_say, release=release, profile=chosen
-            )
+            options = {"dry_run": dry_run, "release": release, "profile": chosen}
+            outcome = building.answered_without_snakemake(root, **options)
+            if outcome is not None:
+                _say(uptodate.UNCHANGED)
+            else:
+                _validate_before_building(root)
+                _say(f"Building the report (Snakemake's output: {catalog.BUILD_LOG}) ...")
+                outcome = building.build_report(root, cores=cores, progress=_say, **options)
     if not outcome.ok:
         _say(f"Error: {outcome.message}")
         _say("The report was not built; the previous report in report/output/ is unchanged.")

@@ -34,7 +34,7 @@ from ktreport.catalog import (
 )
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
-from ktreport.run import checked, profiles, snakemake
+from ktreport.run import checked, profiles, snakemake, uptodate
 from ktreport.run.failures import explain_failure
 from ktreport.run.release import CONFIG_OVERRIDE as RELEASE_CONFIG
 from ktreport.run.release import check_release as release_check
@@ -303,6 +303,17 @@ class ProgressFilter:
         return shown
 
 
+def answered_without_snakemake(
+    root: Path, *, dry_run: bool = False, release: bool = False, profile: Path | None = None
+) -> BuildOutcome | None:
+    """The outcome of a plain build (no dry run, release or profile) when nothing it reads
+    or wrote changed since the last one that succeeded (``run.uptodate``): Snakemake would
+    find nothing to do. None when Snakemake must run."""
+    if dry_run or release or profile is not None or not uptodate.up_to_date(root):
+        return None
+    return BuildOutcome(True, BUILD_LOG, published=published_files(root), nothing_to_do=True)
+
+
 def build_report(
     root: Path,
     *,
@@ -338,6 +349,10 @@ def build_report(
         command += profiles.arguments(profile)
     if publish_pending(root):
         command += ["--forcerun", GUARD_RULE]
+    plain = not (dry_run or release or profile is not None)
+    if not dry_run:
+        uptodate.forget(root)  # a build that fails or is killed leaves no record
+    read_before = uptodate.read_state(root) if plain else None
     log = root / BUILD_LOG
     log.parent.mkdir(parents=True, exist_ok=True)
     show = ProgressFilter(dry_run)
@@ -368,6 +383,8 @@ def build_report(
     shown_log = BUILD_LOG
     if returncode != 0:
         return BuildOutcome(False, shown_log, explain_failure(text, root, shown_log))
+    if plain:
+        uptodate.remember(root, read_before)
     return BuildOutcome(
         True,
         shown_log,
