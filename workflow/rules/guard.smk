@@ -18,7 +18,9 @@ rule check_personal_data:
         outputs=STAGED_OUTPUTS,
         briefs=staged_briefs,
         raw=stamps_of([PARTNERS_CSV, *RAW_PARTNER_FILES]),
-        library=library_files("guard"),
+        # The guard reads the raw files with the ingest's readers and folds text as its
+        # validator does; it counts cells as the aggregation protects them.
+        library=library_files("ingest", "aggregate", "guard"),
     output:
         GUARD_MARKER,
     log:
@@ -34,6 +36,7 @@ rule check_personal_data:
         briefs_dir=BRIEF_OUTPUT,
         brief_name=BRIEF_NAME,
         scanned=list(GUARD_SCANNED),
+        memory=GUARD_CACHE,
         public=config["report"].get("consortium", []),
         min_cell=config["min_cell"],
     script:

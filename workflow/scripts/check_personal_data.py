@@ -25,6 +25,7 @@ def main(smk) -> int:
             deliverables=outputs + briefs,
             public=list(smk.params.public),
             workers=int(smk.threads),
+            memory=Path(smk.params.memory),
         )
         if not result.clean:
             message = guard.leak_message(result.leaks)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ktreport.core.style import plural_word
+from ktreport.guard import cache
 from ktreport.guard.extract import file_text
 from ktreport.guard.matching import Needle, NeedleIndex, needle_found, needles_for
 from ktreport.guard.values import (
@@ -124,6 +125,31 @@ def _scan_all(jobs: list[tuple[Path, int]], workers: int) -> list[list[Leak] | N
         return pool.map(_scan_one, jobs, chunksize=1)
 
 
+Outcome = list[Leak] | None  # a file's leaks; None: a file without text
+
+
+def _search_remembered(
+    first: dict[tuple[str, int], Path], workers: int, memory: Path | None
+) -> dict[tuple[str, int], Outcome]:
+    """``_scan_all`` of the files of ``first`` (content key → a file with those bytes),
+    except those ``memory`` (``guard.cache``) found clean for the same searches and code;
+    the clean ones are remembered there."""
+    digest = cache.searches_digest([needles for needles, _ in _SHARED]) if memory else ""
+    known = cache.read(memory, digest) if memory else {}
+    unknown = [key for key in first if cache.file_key(*key) not in known]
+    found = dict(zip(unknown, _scan_all([(first[k], k[1]) for k in unknown], workers), strict=True))
+    for key in first.keys() - found.keys():
+        found[key] = [] if known[cache.file_key(*key)] == cache.CLEAN else None
+    if memory:
+        outcomes = {
+            cache.file_key(*key): cache.NO_TEXT if outcome is None else cache.CLEAN
+            for key, outcome in found.items()
+            if not outcome
+        }
+        cache.write(memory, digest, outcomes)
+    return found
+
+
 def scan_files(
     paths: Iterable[Path],
     values: Sequence[PersonalValue],
@@ -133,11 +159,14 @@ def scan_files(
     workers: int = 1,
     deliverables: Iterable[Path] = (),
     deliverable_values: Sequence[PersonalValue] = (),
+    memory: Path | None = None,
 ) -> ScanResult:
     """Look for every personal value of ``values`` in every file of ``paths`` and
     ``deliverables``, and for those of ``deliverable_values`` in ``deliverables`` only: each
     file's text is extracted once, files with the same bytes are read once, in ``workers``
-    processes (the guard's rule: its threads)."""
+    processes (the guard's rule: its threads). ``memory``: the folder where the files found
+    clean are remembered (``guard.cache``): a file with the same bytes, searched for the
+    same values by the same code, is not read again."""
     searches = [values] + ([deliverable_values] if deliverable_values else [])
     for searched in searches:
         needles = needles_for(searched, exempt or set())
@@ -155,8 +184,7 @@ def scan_files(
     for path, key in zip(files, keys, strict=True):
         first.setdefault(key, path)
     try:
-        jobs = [(path, key[1]) for key, path in first.items()]
-        found = dict(zip(first, _scan_all(jobs, workers), strict=True))
+        found = _search_remembered(first, workers, memory)
     finally:
         _SHARED.clear()
     leaks: list[Leak] = []
@@ -197,11 +225,13 @@ def check_personal_data(
     public: Iterable[str] = (),
     root: Path | None = None,
     workers: int = 1,
+    memory: Path | None = None,
 ) -> ScanResult:
     """Every personal value of ``raw_dir`` searched in every file of ``paths`` and of
     ``deliverables``; quotes given without consent in ``deliverables`` only (the partners'
     own validation report and the intermediate files may show them what they typed).
-    ``workers``: processes that scan the files side by side."""
+    ``workers``: processes that scan the files side by side; ``memory``: where the files
+    found clean are remembered (``scan_files``)."""
     values = read_personal_values(raw_dir, root)
     exempt = public_names(raw_dir, public)
     deliverables = list(deliverables)
@@ -216,6 +246,7 @@ def check_personal_data(
         workers=workers,
         deliverables=deliverables,
         deliverable_values=quotes,
+        memory=memory,
     )
     leaks = everywhere.leaks
     if leaks:
