@@ -341,3 +341,44 @@ def test_no_spelling_of_a_personal_value_gets_past_the_validator_or_the_guard(tm
     # Nor does the part (problems and preview: the validation report) show it.
     shown = extract.json_text(part_to_json(part))
     assert (kind, row) not in {(x.kind, x.row) for x in scan.scan_text(shown, _NEEDLES, "p")}
+
+
+# --------------------------------------------------------------------------- the fast paths
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+def test_folding_with_origins_is_the_fold_and_points_back_into_the_text(text):
+    """ASCII text takes a shorter way (one character for one); both ways must give ``fold``
+    and origins that point at the character each folded one comes from."""
+    from ktreport.ingest.personal import fold, folded_with_origin
+
+    folded, origin = folded_with_origin(text)
+    assert folded == fold(text)
+    assert len(origin) == len(folded)
+    assert list(origin) == sorted(origin)
+    for char, index in zip(folded, origin, strict=True):
+        if char != " ":
+            assert 0 <= index < len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("call +44 20 7946 0958 today", True),
+        ("call (020) 7946-0958", True),
+        ("2079460958", True),
+        ("20794 60958x", True),
+        ("no number here at all", False),
+        ("20 7946 095", False),  # one digit short
+        ("2079460958 1", True),
+    ],
+)
+def test_a_phone_form_is_looked_for_only_where_its_digits_are(text, found):
+    """The validator skips a phone form's expression when the text's digits do not hold it;
+    what it finds is what the expression alone finds."""
+    from ktreport.ingest.personal import Searchable, patterns_for
+
+    forms = patterns_for("phone", "+44 20 7946 0958", "GB")
+    spans = [span for form in forms for span in Searchable(text).spans(form)]
+    alone = [m.span() for form in forms for m in form.regex.finditer(text)]
+    assert bool(spans) == found
+    assert bool(alone) == found

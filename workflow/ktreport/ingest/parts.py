@@ -26,7 +26,10 @@ def part_to_json(part: PartnerFile) -> str:
         ],
         "rows": part.rows,
     }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    # Compact: with an indent, json.dumps runs its pure-Python encoder (at 100x the sample,
+    # 5 s of the ratings' cleaning); the readable copies are the tables of data/processed/.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text + "\n"
 
 
 def part_from_json(text: str) -> PartnerFile:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Shorter values match ordinary words ("Li"; "ACME" is 4): they are not searched.
@@ -78,13 +79,17 @@ def fold(text: str) -> str:
 def folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
     """``fold(text)`` and, for each of its characters, the index in ``text`` it comes from
     (the space between two words: the first character of the next word)."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(text):
-        for c in (ch if ch.isascii() else _fold_char(ch)).casefold():
-            chars.append(c)
-            origin.append(index)
-    mapped = "".join(chars)
+    if text.isascii():  # one character for one (casefold is lower() in ASCII)
+        mapped: str = text.lower()
+        origin: Sequence[int] = range(len(text))
+    else:
+        chars: list[str] = []
+        indexes: list[int] = []
+        for index, ch in enumerate(text):
+            for c in (ch if ch.isascii() else _fold_char(ch)).casefold():
+                chars.append(c)
+                indexes.append(index)
+        mapped, origin = "".join(chars), indexes
     out: list[str] = []
     out_origin: list[int] = []
     for token in _TOKEN.finditer(mapped):
@@ -96,8 +101,12 @@ def folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(out_origin)
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+
+
 def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+    """The ASCII digits of ``text``, in order."""
+    return _NOT_DIGITS.sub("", text)
 
 
 # Between the digits of a phone number: spaces, dots, dashes, slashes, brackets (no line
@@ -222,10 +231,18 @@ class Searchable:
     def __init__(self, text: str):
         self.text = text
         self.folded, self._origin = folded_with_origin(text)
+        self._digits: str | None = None
 
     def spans(self, pattern: Pattern) -> list[tuple[int, int]]:
         """Where ``pattern`` matches, as (start, end) in the text."""
         if not pattern.literal:
+            # A phone form matches digits of the text with only separators between them:
+            # none where the text's digits do not hold the form (most cells have no digit;
+            # the expression, compiled for every interviewee, is then never needed).
+            if self._digits is None:
+                self._digits = digits(self.text)
+            if pattern.digits not in self._digits:
+                return []
             return [
                 self._phone_span(*m.span())
                 for m in pattern.regex.finditer(self.text)
