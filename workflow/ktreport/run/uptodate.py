@@ -21,7 +21,7 @@ The state is a **fingerprint** of:
 - the version the report prints (``git describe``: a commit, a tag or an uncommitted change
   anywhere in the checkout changes it);
 - the command's environment that can change what is built (this Python, ``PATH``,
-  ``PYTHONPATH``, every ``KTREPORT_*`` variable);
+  ``PYTHONPATH``, ``SOURCE_DATE_EPOCH``, every ``KTREPORT_*`` variable);
 - an unfinished job Snakemake left behind (``.snakemake/incomplete``).
 
 The record (``.snakemake/ktreport-built.json``) is written only after a plain build (no dry
@@ -62,7 +62,7 @@ WRITTEN = (PROCESSED, BUILD, OUTPUT, GUARD_MARKER)
 # Inside READ, written by builds or other commands and never read by the workflow.
 NOT_READ = (BUILD, OUTPUT, PREVIEW_DIR)
 SKIPPED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
-ENVIRONMENT = ("PATH", "PYTHONPATH")
+ENVIRONMENT = ("PATH", "PYTHONPATH", "SOURCE_DATE_EPOCH")
 ENVIRONMENT_PREFIX = "KTREPORT_"
 INCOMPLETE = Path(".snakemake/incomplete")
 # What ``ktreport build`` says when it answers from the record.
