@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -155,3 +156,17 @@ def test_partner_briefs_are_the_partners_with_five_interviewees(sample, tmp_path
     _snakemake(tree, "slice_briefs", "--config", "briefs=partners")
     planned = _snakemake(tree, "--dry-run", "--config", "briefs=partners")
     assert set(re.findall(r"wildcards: brief=(\w+)", planned)) == expected
+
+
+def test_briefs_switched_on_in_a_tree_built_without_them_are_built(sample, tmp_path):
+    """A tree built with briefs: none has no slices; set back to countries, the next build
+    makes and publishes the briefs (the guard's inputs wait on the checkpoint; until the
+    default target named the checkpoint's output, Snakemake found nothing to do)."""
+    tree = copy_tree(sample, tmp_path / "project")
+    _snakemake(tree, "--config", "briefs=none")
+    assert not list((tree / BRIEFS).glob("*.pdf")), "briefs: none publishes no brief"
+    for made in ("data/processed/briefs", "report/_build/briefs", "report/_build/output/briefs"):
+        shutil.rmtree(tree / made)  # as in a tree that never had briefs
+    _snakemake(tree)
+    published = sorted(p.name for p in (tree / BRIEFS).glob("*.pdf"))
+    assert published == [f"KT_Skills_Brief_{c}.pdf" for c in ("FI", "IT", "PL")]
