@@ -128,33 +128,15 @@ def test_only_a_plain_build_is_answered_from_the_record(project):
 
 
 def test_a_commit_changes_the_version_and_so_the_state(project):
-    def git(*args):
-        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+    def commit(message):
+        identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+        command = ["git", *identity, "commit", "-q", "--allow-empty", "-m", message]
+        subprocess.run(command, cwd=project, check=True, capture_output=True)
 
-    git("init", "-q")
-    git(
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "a",
-    )
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True, capture_output=True)
+    commit("a")
     assert uptodate.remember(project, uptodate.read_state(project))
-    git(
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "b",
-    )
+    commit("b")
     assert not uptodate.up_to_date(project)
 
 
