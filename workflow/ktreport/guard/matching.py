@@ -24,6 +24,7 @@ from ktreport.ingest.personal import (
     MIN_VALUE_CHARS,
     PHONE_SEPARATORS,
     Pattern,
+    digits,
     is_phone_match,
     patterns_for,
 )
@@ -86,7 +87,6 @@ def needle_found(needle: Needle, text: str, plain: str) -> bool:
     return needle.search.found(text, plain)
 
 
-_NON_DIGITS = re.compile(r"[^0-9]+")
 _WORD = re.compile(r"\w+")
 # A run of digits with at most three separators between neighbours: every phone pattern
 # match lies inside one such run.
@@ -163,7 +163,7 @@ class NeedleIndex:
         shortest = self.phone_lengths[0]
         substrings: set[str] = set()
         for run in _DIGIT_RUN.finditer(text):
-            number = _NON_DIGITS.sub("", run.group(0))
+            number = digits(run.group(0))
             if len(number) < shortest:
                 continue
             for length in self.phone_lengths:
