@@ -7,6 +7,7 @@ theme, the engine) draws them all again.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ktreport.render.docx import export_png_figures
 SMALL = Path(__file__).resolve().parent / "fixtures" / "processed" / "small"
 # A few figures keep the Chromium sessions short; fig-formats alone reads formats_overall.
 SOME = ("fig-interview-sample", "fig-skill-dimensions", "fig-formats")
+PAST_NS = 1_000_000_000 * 10**9  # 2001
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("chromium") or shutil.which("google-chrome")),
@@ -137,3 +139,27 @@ def test_png_figures_come_from_the_cache_with_the_bytes_drawn(cold, tmp_path):
         png = f"{path.stem}.png"
         assert (tmp_path / "second" / png).read_bytes() == (tmp_path / "first" / png).read_bytes()
         assert (tmp_path / "first" / png).read_bytes().startswith(b"\x89PNG")
+
+
+def test_figures_exported_again_unchanged_keep_their_dates(cold, data, tmp_path):
+    """A file is written only when its bytes change: a brief whose figures did not change
+    is not stale (its job reads the figures' dates)."""
+    out = tmp_path / "out"
+    export_figures(some_specs(*data), out, copy_cache(*cold[:1], tmp_path))
+    files = sorted(out.iterdir())
+    assert {p.suffix for p in files} == {".svg", ".json"}
+    for path in files:
+        os.utime(path, ns=(PAST_NS, PAST_NS))
+    again = export_figures(some_specs(*data), out, tmp_path / "cache")
+    assert again.drawn == ()
+    assert [p.stat().st_mtime_ns for p in files] == [PAST_NS] * len(files)
+    (out / "fig-formats.svg").write_bytes(b"<svg/>")  # changed by hand: written again
+    export_figures(some_specs(*data), out, tmp_path / "cache")
+    assert (out / "fig-formats.svg").read_bytes() == svgs(cold[0] / "out")["fig-formats"]
+
+
+def test_keep_only_removes_the_entries_of_figures_no_longer_drawn(cold, tmp_path):
+    cache_dir = copy_cache(cold[0], tmp_path)
+    cache.keep_only(cache_dir, "svg", {"fig-formats", "fig-interview-sample"})
+    left = sorted(p.name.rsplit("-", 1)[0] for p in (cache_dir / "svg").glob("*.svg"))
+    assert left == ["fig-formats", "fig-interview-sample"]

@@ -157,6 +157,8 @@ BRIEF_FIGURE_IDS: tuple[str, ...] = ("fig-brief-required", "fig-brief-gaps")
 # Per brief: report/_build/briefs/<id>/ holds its chapters/, figures/ and render context,
 # laid out like the report's build folder, so the report's renderer makes the brief.
 BRIEF_BUILD = BUILD / "briefs"
+# The briefs' figures as kaleido drew them (figures.cache), beside the report's.
+BRIEF_FIGURE_CACHE = BUILD / "brief_figure_cache"
 BRIEF_NAME = "KT_Skills_Brief"
 BRIEF_STAGING = STAGING / "briefs"
 BRIEF_OUTPUT = OUTPUT / "briefs"

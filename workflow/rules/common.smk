@@ -53,10 +53,18 @@ def brief_ids():
 
 
 def brief_data(wildcards):
-    """A brief's own slice and the sample's: files no job outputs, so their dates (kept
-    when their content is unchanged) decide whether the brief is stale."""
+    """A brief's own slice, the sample's and its figures (slice_briefs writes them): files
+    no job outputs, so their dates (kept when their content is unchanged) decide whether
+    the brief is stale."""
     checkpoints.slice_briefs.get()
-    return {"slice": BRIEF_SLICES / f"{wildcards.brief}.json", "sample": BRIEF_SAMPLE}
+    figures = BRIEF_BUILD / wildcards.brief / "figures"
+    return {
+        "slice": BRIEF_SLICES / f"{wildcards.brief}.json",
+        "sample": BRIEF_SAMPLE,
+        "figures": figures / FIGURES_MANIFEST_FILE,
+        "svgs": [figures / f"{figure_id}.svg" for figure_id in BRIEF_FIGURE_IDS],
+        "plots": [figures / f"{figure_id}.json" for figure_id in BRIEF_FIGURE_IDS],
+    }
 
 
 def brief_outputs(wildcards=None):

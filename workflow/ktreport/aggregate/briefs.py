@@ -15,7 +15,6 @@ the Finnish brief quotes for the whole sample.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from ktreport.aggregate.tables import aggregate_tables
 from ktreport.catalog import BRIEF_SAMPLE_FILE as SAMPLE_FILE
 from ktreport.catalog import BRIEF_SLICES_DIR as SLICES
 from ktreport.catalog import BRIEF_UNITS_FILE as UNITS_FILE
+from ktreport.core.io import write_if_changed
 
 Tables = Mapping[str, pd.DataFrame]
 KINDS = ("countries", "partners")
@@ -141,22 +141,6 @@ def sample_slice(tables: Tables, units: Mapping[str, list], kind: str, min_cell:
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` unless it holds it already (its date then stays, so
-    nothing that depends on it is stale); True when written."""
-    path = Path(path)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8", newline="")
-    os.replace(temporary, path)
-    return True
 
 
 def write_slices(

@@ -3,21 +3,24 @@ largest skill gaps, each beside the whole sample, in the report's theme.
 
 Built from a brief's slice and the sample's (``aggregate.briefs``), whose key figures are
 already protected: a suppressed value is left out of a chart and the caption says so.
-Exported like the report's figures (one kaleido session for a brief's figures).
+Exported like the report's figures, all briefs' in one kaleido session (the checkpoint
+``slice_briefs``), each drawn again only when it changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
 from ktreport.aggregate.disclosure import fewer_than
-from ktreport.catalog import BRIEF_FIGURE_IDS, FIGURES_MANIFEST_FILE
+from ktreport.catalog import BRIEF_FIGURE_IDS
 from ktreport.core import style
-from ktreport.figures.export import export_figures
+from ktreport.figures.cache import Exported, keep_only
+from ktreport.figures.export import FigureSet, export_figure_sets
 from ktreport.figures.markup import plotly_text
 from ktreport.figures.spec import SOURCE_INTERVIEWS, FigureSpec, sourced, wrap
 from ktreport.figures.theme import OKABE_ITO, layout, legend_top
@@ -193,9 +196,27 @@ def brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any]) -> list[Fi
     return specs
 
 
-def make_brief_figures(unit: Mapping[str, Any], sample: Mapping[str, Any], out_dir: Path) -> Path:
-    """Build and export a brief's figures (SVG, plotly JSON, manifest) to ``out_dir``; the
-    manifest's path. No figure cache: a brief is rebuilt only when its figures' data
-    changed (its slice or the sample's numbers), so kaleido draws them all."""
-    export_figures(brief_figures(unit, sample), Path(out_dir))
-    return Path(out_dir) / FIGURES_MANIFEST_FILE
+def export_brief_figures(
+    briefs: Sequence[str], slices_dir: Path, sample_path: Path, build_dir: Path, cache_dir: Path
+) -> Exported:
+    """Every brief's figures (``build_dir/<id>/figures/``: SVG, plotly JSON, manifest), in
+    one kaleido session for those the cache in ``cache_dir`` lacks. Each file is written
+    only when its bytes changed, so a brief's job is stale only when its own figures (or
+    its slice, or the sample's numbers it quotes) changed; the cache keeps only the briefs'
+    figures that are still drawn."""
+    sample = json.loads(Path(sample_path).read_text(encoding="utf-8"))
+    sets = [
+        FigureSet(
+            brief_figures(
+                json.loads((Path(slices_dir) / f"{brief}.json").read_text(encoding="utf-8")),
+                sample,
+            ),
+            Path(build_dir) / brief / "figures",
+            prefix=f"{brief}-",
+        )
+        for brief in briefs
+    ]
+    exported = export_figure_sets(sets, cache_dir)
+    drawn = {f"{brief}-{figure_id}" for brief in briefs for figure_id in BRIEF_FIGURE_IDS}
+    keep_only(cache_dir, "svg", drawn)
+    return exported

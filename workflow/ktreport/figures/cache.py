@@ -30,6 +30,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ktreport.core.io import write_if_changed
+
 if TYPE_CHECKING:  # the figures come in from the caller
     import plotly.graph_objects as go
 
@@ -121,8 +123,7 @@ def export_images(
     seconds = _draw(missing, fmt, scale, folder) if missing else 0.0
     for image, entry in zip(images, entries, strict=True):
         data = entry.read_bytes()
-        Path(image.target).parent.mkdir(parents=True, exist_ok=True)
-        Path(image.target).write_bytes(finish(image.name, data) if finish else data)
+        write_if_changed(Path(image.target), finish(image.name, data) if finish else data)
         _prune(folder, image.name, entry, fmt)
     drawn = {image.name for image, _ in missing}
     return Exported(
@@ -159,5 +160,17 @@ def _prune(folder: Path, name: str, keep: Path, fmt: str) -> None:
     own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{{KEY_LENGTH}}}\.{re.escape(fmt)}")
     for path in folder.iterdir():
         if path != keep and own.fullmatch(path.name):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def keep_only(cache_dir: Path, fmt: str, names: set[str]) -> None:
+    """Remove the entries of figures not in ``names`` (a brief that no longer has one):
+    the cache holds only what the build still draws."""
+    own = re.compile(rf"(.+)-[0-9a-f]{{{KEY_LENGTH}}}\.{re.escape(fmt)}")
+    folder = Path(cache_dir) / fmt
+    for path in folder.glob(f"*.{fmt}") if folder.is_dir() else ():
+        match = own.fullmatch(path.name)
+        if match and match.group(1) not in names:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

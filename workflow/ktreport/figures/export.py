@@ -13,12 +13,14 @@ import json
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from ktreport.catalog import FIGURES_MANIFEST_FILE
+from ktreport.core.io import write_if_changed
 from ktreport.figures.cache import Exported, Image, export_images
 from ktreport.figures.datatable import data_table
 from ktreport.figures.spec import FigureSpec
@@ -57,6 +59,16 @@ def figure_json(figure: go.Figure) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+@dataclass(frozen=True)
+class FigureSet:
+    """Figures exported to one folder; ``prefix`` makes their cache entries' names unique
+    where several sets share a cache (the briefs': ``FI-``, ``IT-``, ...)."""
+
+    specs: Sequence[FigureSpec]
+    out_dir: Path
+    prefix: str = ""
+
+
 def export_figures(
     specs: Sequence[FigureSpec], out_dir: Path, cache_dir: Path | None = None
 ) -> Exported:
@@ -66,26 +78,35 @@ def export_figures(
     in one Chromium session, only those whose figure changed; without ``cache_dir``, all of
     them (through a cache of this call only). Returns what was drawn and what was cached.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    images = [
-        Image(
-            spec.id,
-            _with_stable_uids(spec.figure, spec.id),
-            out_dir / f"{spec.id}.svg",
-            spec.width,
-            spec.height,
-        )
-        for spec in specs
-    ]
+    return export_figure_sets([FigureSet(specs, Path(out_dir))], cache_dir)
+
+
+def export_figure_sets(sets: Sequence[FigureSet], cache_dir: Path | None = None) -> Exported:
+    """``export_figures`` for several folders at once: one kaleido session for every figure
+    of every set that the cache lacks. Each file is written only when its bytes changed,
+    so its date says when its figure last changed."""
+    images, figure_ids = [], {}
+    for figure_set in sets:
+        for spec in figure_set.specs:
+            name = figure_set.prefix + spec.id
+            figure_ids[name] = spec.id
+            target = Path(figure_set.out_dir) / f"{spec.id}.svg"
+            figure = _with_stable_uids(spec.figure, spec.id)
+            images.append(Image(name, figure, target, spec.width, spec.height))
     with contextlib.ExitStack() as stack:
         if cache_dir is None:
             cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        exported = export_images(images, "svg", cache_dir, finish=_stable_svg_bytes)
-    for spec in specs:
-        json_path = out_dir / f"{spec.id}.json"
-        json_path.write_text(figure_json(spec.figure), encoding="utf-8", newline="")
-    write_manifest(specs, out_dir / FIGURES_MANIFEST_FILE)
+        exported = export_images(
+            images,
+            "svg",
+            cache_dir,
+            finish=lambda name, svg: _stable_svg_bytes(figure_ids[name], svg),
+        )
+    for figure_set in sets:
+        out_dir = Path(figure_set.out_dir)
+        for spec in figure_set.specs:
+            write_if_changed(out_dir / f"{spec.id}.json", figure_json(spec.figure))
+        write_manifest(figure_set.specs, out_dir / FIGURES_MANIFEST_FILE)
     return exported
 
 
@@ -118,5 +139,5 @@ def manifest_entries(specs: Sequence[FigureSpec]) -> list[dict]:
 def write_manifest(specs: Sequence[FigureSpec], path: Path) -> Path:
     """``figures.json`` (list of entries, indent 2, UTF-8 as is, trailing newline)."""
     text = json.dumps(manifest_entries(specs), indent=2, ensure_ascii=False) + "\n"
-    Path(path).write_text(text, encoding="utf-8", newline="")
+    write_if_changed(Path(path), text)
     return Path(path)
