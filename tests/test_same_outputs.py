@@ -63,3 +63,24 @@ def test_a_real_difference_in_the_text_or_the_word_copy_is_found(tmp_path):
     old, changed = same_outputs.digests(base), same_outputs.digests(new)
     assert old["report/output/report.html"] != changed["report/output/report.html"]
     assert old["report/output/review.docx"] != changed["report/output/review.docx"]
+
+
+def _pdf(path: Path, head: str, line: str) -> Path:
+    from weasyprint import HTML
+
+    page = f"<p>{head}</p><pre>{line}</pre>"
+    HTML(string=page).write_pdf(path)
+    return path
+
+
+def test_a_pdf_is_compared_by_its_words_not_by_the_spaces_beside_the_sha(tmp_path):
+    """The sha's glyph widths move the padding pdftotext -layout puts beside the running
+    head's line; the same words are the same PDF, another word is not."""
+    sha = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"
+    head = f"draft ({sha[:7]})"
+    one = _pdf(tmp_path / "one.pdf", head, "Partner      UH")
+    two = _pdf(tmp_path / "two.pdf", head, "Partner  UH")
+    other = _pdf(tmp_path / "other.pdf", head, "Partner  UJ")
+    digest = same_outputs._pdf_digest(one, sha, tmp_path)
+    assert digest == same_outputs._pdf_digest(two, sha, tmp_path)
+    assert digest != same_outputs._pdf_digest(other, sha, tmp_path)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -87,7 +88,10 @@ def _pdf_digest(path: Path, sha: str, tmp: Path) -> str:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     pages = text.split("\f")
-    digest = hashlib.sha256(_without_sha(text.encode(), sha))
+    # Spaces collapsed: the sha's glyphs have their own widths, and -layout pads the lines
+    # beside it (the running head's) to keep the columns.
+    words = re.sub(r"[ \t]+", " ", text)
+    digest = hashlib.sha256(_without_sha(words.encode(), sha))
     out = tmp / "pages"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
