@@ -228,6 +228,39 @@ def test_an_incomplete_output_is_not_published_and_the_old_one_stays(
     assert (out / name).read_bytes() == b"old, complete"
 
 
+def test_a_real_pdf_cut_short_is_not_published(tmp_path):
+    """Publishing checks a PDF without reading its text: its end and its last page."""
+    from weasyprint import HTML
+
+    staged, out = tmp_path / "staged", tmp_path / "out"
+    staged.mkdir()
+    whole = staged / "report.pdf"
+    HTML(string="<p>one</p><p style='break-before: page'>two</p>").write_pdf(whole)
+    data = whole.read_bytes()
+    publish([whole], out)
+    assert (out / "report.pdf").read_bytes() == data
+    for cut in (len(data) // 2, len(data) - 200):
+        whole.write_bytes(data[:cut])
+        with pytest.raises(GuardProblem, match="not a readable PDF"):
+            publish([whole], out)
+        assert (out / "report.pdf").read_bytes() == data
+
+
+def test_a_file_published_already_with_the_same_bytes_is_not_written_again(tmp_path):
+    staged, out = tmp_path / "staged", tmp_path / "out"
+    staged.mkdir()
+    (staged / "a.html").write_text(_html("same"), encoding="utf-8")
+    (staged / "b.html").write_text(_html("new"), encoding="utf-8")
+    publish([staged / "a.html", staged / "b.html"], out)
+    (staged / "b.html").write_text(_html("newer"), encoding="utf-8")
+    before = {name: (out / name).stat().st_ino for name in ("a.html", "b.html")}
+    publish([staged / "a.html", staged / "b.html"], out)
+    after = {name: (out / name).stat().st_ino for name in ("a.html", "b.html")}
+    assert after["a.html"] == before["a.html"]  # left as it was
+    assert after["b.html"] != before["b.html"]  # replaced by a rename
+    assert (out / "b.html").read_text(encoding="utf-8") == _html("newer")
+
+
 def test_a_publish_stopped_between_two_files_leaves_both_complete(tmp_path, monkeypatch):
     staged, out = tmp_path / "staged", tmp_path / "out"
     staged.mkdir()

@@ -213,6 +213,39 @@ def _pypdf_parts(path: Path) -> list[str]:
     return parts
 
 
+def pdf_complete(path: Path) -> None:
+    """Check that a PDF is whole, without reading its text (publishing checks every
+    deliverable, and the guard has read the text of each already): it ends with
+    ``%%EOF`` (a file cut short does not) and PDFium opens it and its last page.
+    GuardProblem when not."""
+    try:
+        from pypdfium2 import PdfiumError
+    except ImportError:
+        PdfiumError = ValueError  # noqa: N806 - the same except clause without pypdfium2
+    problem = GuardProblem(f"{Path(path).name} is not a readable PDF; it may be incomplete")
+    with Path(path).open("rb") as stream:
+        stream.seek(max(0, Path(path).stat().st_size - 1024))
+        if b"%%EOF" not in stream.read():
+            raise problem
+    try:
+        import pypdfium2
+    except ImportError:  # no PDFium: read it all
+        pdf_text(path)
+        return
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except (PdfiumError, OSError, ValueError) as error:
+        raise problem from error
+    try:
+        if len(document) == 0:
+            raise problem
+        document[len(document) - 1].close()
+    except (PdfiumError, ValueError) as error:
+        raise problem from error
+    finally:
+        document.close()
+
+
 def pdf_text(path: Path) -> str:
     """The text of every page, the document metadata and the attached files of a PDF."""
     # The PDF readers' errors are imported here, with the readers: only PDF files need them.

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ktreport.guard.extract import GuardProblem, pdf_text
+from ktreport.guard.extract import GuardProblem, pdf_complete
 
 PARTIAL_MARK = ".partial-"
 
@@ -33,7 +33,7 @@ def incomplete_reason(path: Path) -> str | None:
             return "it does not end with </html>"
     elif suffix == ".pdf":
         try:
-            pdf_text(path)
+            pdf_complete(path)
         except GuardProblem:
             return "it is not a readable PDF"
     elif suffix == ".json":
@@ -57,13 +57,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
-    """Copy checked outputs into ``out_dir``, each by a temporary file and a rename.
-
-    Every file is checked to be complete first; nothing is published unless all are.
-    Temporary files left by a killed earlier publish are removed. Returns the targets.
-    """
-    out_dir = Path(out_dir)
+def _check_complete(files: Sequence[Path]) -> None:
     problems = [
         f"{Path(p).as_posix()}: {reason}"
         for p in files
@@ -71,13 +65,30 @@ def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
     ]
     if problems:
         raise GuardProblem("not published, an output is incomplete: " + "; ".join(problems))
+
+
+def _same_bytes(source: Path, target: Path) -> bool:
+    try:
+        if source.stat().st_size != target.stat().st_size:
+            return False
+        return source.read_bytes() == target.read_bytes()
+    except OSError:
+        return False
+
+
+def _copy(files: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Copy checked files into ``out_dir``, each by a temporary file and a rename; a file
+    the folder holds already with the same bytes is left as it is."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(f".*{PARTIAL_MARK}*"):
         stale.unlink(missing_ok=True)
-    targets = []
+    targets, replaced = [], False
     for source in files:
         source = Path(source)
         target = out_dir / source.name
+        targets.append(target)
+        if _same_bytes(source, target):
+            continue
         temporary = out_dir / f".{source.name}{PARTIAL_MARK}{os.getpid()}"
         with source.open("rb") as reader, temporary.open("wb") as writer:
             while chunk := reader.read(1 << 20):
@@ -85,24 +96,29 @@ def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
             writer.flush()
             os.fsync(writer.fileno())
         os.replace(temporary, target)
-        targets.append(target)
-    _fsync_folder(out_dir)
+        replaced = True
+    if replaced:
+        _fsync_folder(out_dir)
     return targets
+
+
+def publish(files: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Copy checked outputs into ``out_dir``, each by a temporary file and a rename.
+
+    Every file is checked to be complete first; nothing is published unless all are.
+    Temporary files left by a killed earlier publish are removed; a file published
+    already with the same bytes is not written again. Returns the targets.
+    """
+    _check_complete(files)
+    return _copy(files, Path(out_dir))
 
 
 def publish_groups(groups: Sequence[tuple[Sequence[Path], Path]]) -> list[Path]:
     """``publish`` several (files, folder) groups, the report's and the briefs': every
-    file of every group is checked to be complete first, so nothing is published unless
-    all are. Returns the targets."""
-    problems = [
-        f"{Path(p).as_posix()}: {reason}"
-        for files, _ in groups
-        for p in files
-        if (reason := incomplete_reason(Path(p))) is not None
-    ]
-    if problems:
-        raise GuardProblem("not published, an output is incomplete: " + "; ".join(problems))
-    return [target for files, out_dir in groups if files for target in publish(files, out_dir)]
+    file of every group is checked to be complete first (once), so nothing is published
+    unless all are. Returns the targets."""
+    _check_complete([p for files, _ in groups for p in files])
+    return [target for files, out_dir in groups if files for target in _copy(files, out_dir)]
 
 
 def remove_unlisted(out_dir: Path, pattern: str, keep: Sequence[Path]) -> list[Path]:
