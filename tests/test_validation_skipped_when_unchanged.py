@@ -183,6 +183,43 @@ def test_plain_build_options_are_read_without_typer(argv, options):
     assert plain_options.plain_build_options(argv) == options
 
 
+@pytest.mark.parametrize(
+    ("argv", "options"),
+    [
+        (["validate"], {"paths": [], "raw_dir": "data/raw", "html": ""}),
+        (
+            ["validate", "data/raw/interviews", "a b.xlsx", "--raw-dir", "raw", "--html=v.html"],
+            {"paths": ["data/raw/interviews", "a b.xlsx"], "raw_dir": "raw", "html": "v.html"},
+        ),
+        (["validate", "--help"], None),  # typer writes the help
+        (["validate", "--html"], None),  # typer says what is missing
+        (["validate", "--bogus", "x.csv"], None),
+        (["build"], None),
+    ],
+)
+def test_plain_validate_options_are_read_without_typer(argv, options):
+    assert plain_options.plain_validate_options(argv, "data/raw") == options
+    if options is not None:
+        assert plain_options.plain_command(argv, "data/raw") == ("validate", options)
+
+
+def test_ktreport_validate_reads_its_options_without_typer_s_parser(tmp_path):
+    """``ktreport validate`` of a folder: typer's parser (its adapters, 0.2 s) is not
+    imported, and the result is the command's own (a missing folder: exit 2, said)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ktreport.cli", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment(ROOT),
+        check=False,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "typer._adapters" not in imported and "typer.main" in imported
+    assert done.returncode == 1, done.stdout
+    assert "this folder of partner data does not exist" in done.stdout
+
+
 def test_ktreport_build_parses_its_options_without_importing_pydantic(tmp_path):
     """typer's option parsing imports pydantic (0.2-0.4 s): ``ktreport build`` with its
     plain options does without it, and still says what is wrong."""

@@ -383,11 +383,11 @@ def _validate_before_building(root: Path) -> None:
 
 
 def main() -> None:
-    from ktreport.run.plain_options import plain_build_options
+    from ktreport.run.plain_options import plain_command
 
-    options = plain_build_options(sys.argv[1:])  # then without typer's parsing (pydantic)
+    found = plain_command(sys.argv[1:], RAW)  # without typer's parsing (pydantic): quicker
     try:
-        build(**options) if options is not None else app()  # type: ignore[arg-type]
+        {"build": build, "validate": validate}[found[0]](**found[1]) if found else app()
     except typer.Exit as done:
         sys.exit(done.exit_code)
 
