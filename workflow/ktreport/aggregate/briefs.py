@@ -28,7 +28,7 @@ from ktreport.aggregate.tables import aggregate_tables
 from ktreport.catalog import BRIEF_SAMPLE_FILE as SAMPLE_FILE
 from ktreport.catalog import BRIEF_SLICES_DIR as SLICES
 from ktreport.catalog import BRIEF_UNITS_FILE as UNITS_FILE
-from ktreport.core.io import write_if_changed
+from ktreport.core.stamps import write_if_changed
 
 Tables = Mapping[str, pd.DataFrame]
 KINDS = ("countries", "partners")

@@ -11,7 +11,6 @@ CSVs are safe to open in Excel, the report shows the text as typed.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -131,21 +130,3 @@ def write_key_figures(figures: Mapping[str, dict], path: Path) -> Path:
     text = json.dumps(figures, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8", newline="")
     return path
-
-
-def write_if_changed(path: Path, data: str | bytes) -> bool:
-    """Write ``data`` (text as UTF-8, newlines as given) to ``path`` unless it holds those
-    bytes already: its date then stays, so nothing that depends on it is stale. The file
-    appears whole (renamed from a temporary one). True when written."""
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.read_bytes() == raw:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(raw)
-    os.replace(temporary, path)
-    return True

@@ -96,3 +96,21 @@ def refresh_all(
 ) -> dict[Path, Path]:
     """``refresh`` every file (below ``base``): file -> its stamp."""
     return {Path(file): refresh(Path(file), stamps_dir, base) for file in files}
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """Write ``data`` (text as UTF-8, newlines as given) to ``path`` unless it holds those
+    bytes already: its date then stays, so nothing that depends on it is stale. The file
+    appears whole (renamed from a temporary one). True when written."""
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == raw:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(raw)
+    os.replace(temporary, path)
+    return True

@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ktreport.core.io import write_if_changed
+from ktreport.core.stamps import write_if_changed
 
 if TYPE_CHECKING:  # the figures come in from the caller
     import plotly.graph_objects as go

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ktreport.catalog import FIGURES_MANIFEST_FILE
-from ktreport.core.io import write_if_changed
+from ktreport.core.stamps import write_if_changed
 from ktreport.figures.cache import Exported, Image, export_images
 from ktreport.figures.datatable import data_table
 from ktreport.figures.spec import FigureSpec
