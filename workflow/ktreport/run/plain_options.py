@@ -25,16 +25,26 @@ def plain_build_options(argv: list[str]) -> dict[str, object] | None:
     rest = list(argv[1:])
     while rest:
         word = rest.pop(0)
-        name, equals, value = word.partition("=")
         if word in flags:
             options[flags[word]] = True
-        elif word in valued and rest and not rest[0].startswith("-"):
-            options[valued[word]] = rest.pop(0)
-        elif equals and name in valued and value:
-            options[valued[name]] = value
-        else:
+        elif not _took_valued(word, rest, valued, options):
             return None
     return options
+
+
+def _took_valued(
+    word: str, rest: list[str], valued: dict[str, str], options: dict[str, object]
+) -> bool:
+    """``--name V`` (V taken from ``rest``) or ``--name=V`` of an option in ``valued`` put
+    into ``options``; False when ``word`` is neither."""
+    name, equals, value = word.partition("=")
+    if word in valued and rest and not rest[0].startswith("-"):
+        options[valued[word]] = rest.pop(0)
+    elif equals and name in valued and value:
+        options[valued[name]] = value
+    else:
+        return False
+    return True
 
 
 def plain_validate_options(argv: list[str], raw_dir: str) -> dict[str, object] | None:
@@ -50,15 +60,11 @@ def plain_validate_options(argv: list[str], raw_dir: str) -> dict[str, object] |
     rest = list(argv[1:])
     while rest:
         word = rest.pop(0)
-        name, equals, value = word.partition("=")
-        if word in valued and rest and not rest[0].startswith("-"):
-            options[valued[word]] = rest.pop(0)
-        elif equals and name in valued and value:
-            options[valued[name]] = value
-        elif word.startswith("-") or not word:
+        if _took_valued(word, rest, valued, options):
+            continue
+        if word.startswith("-") or not word:
             return None
-        else:
-            options["paths"].append(word)  # type: ignore[union-attr]
+        options["paths"].append(word)  # type: ignore[union-attr]
     return options
 
 
