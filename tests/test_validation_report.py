@@ -27,7 +27,7 @@ ELSEWHERE = "data/raw/case_studies/NETVAL.csv"
 
 def Result(problems: list[Problem], files: list[FileReport]) -> ValidationResult:  # noqa: N802
     """A validation result as ``validate_raw`` returns it (the tables are not needed here)."""
-    return ValidationResult(problems=problems, files=files, tables={})
+    return ValidationResult(problems=problems, files=files)
 
 
 WRONG_ENUM = Problem(

@@ -10,6 +10,7 @@ the per-table jobs wrote (``table_parts``).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -64,11 +65,10 @@ def combine(parts: list[PartnerFile], references: References) -> ValidationResul
         if path in by_file:
             report = by_file[path]
             report.problems = sort_problems(report.problems + file_problems)
-    tables = build_tables(parts, references)
     return ValidationResult(
         problems=sort_problems(_dedupe(problems)),
         files=[p.report for p in sorted(parts, key=lambda p: p.report.path)],
-        tables=tables,
+        build_tables=functools.partial(build_tables, parts, references),
     )
 
 

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,14 @@ class PartnerFile:
 class ValidationResult(ProblemCounts):
     problems: list[Problem]  # sorted; the reference files' and the cross-file ones included
     files: list[FileReport]  # one per partner file, in path order
-    tables: dict[str, Any]  # name -> pandas DataFrame shaped as contract.PROCESSED_TABLES
+    # Builds the tidy tables; called on first use of ``tables``: ``ktreport validate`` only
+    # reports problems and never pays for the frames.
+    build_tables: Callable[[], dict[str, Any]] = field(default=dict, repr=False, compare=False)
+
+    @cached_property
+    def tables(self) -> dict[str, Any]:
+        """Name -> pandas DataFrame shaped as ``contract.PROCESSED_TABLES``."""
+        return self.build_tables()
 
     @property
     def ok(self) -> bool:

@@ -55,7 +55,7 @@ def validate_raw(
             "this folder of partner data does not exist",
             "run the command in the project folder, or name the folder with --raw-dir",
         )
-        return ValidationResult(problems=[problem], files=[], tables={})
+        return ValidationResult(problems=[problem], files=[])
     references = load_references(raw_dir / PARTNERS_FILE, raw_dir / TAXONOMY_FILE, root)
     taxonomy = references.taxonomy if references.taxonomy_usable else None
     files = discover_partner_files(raw_dir)
