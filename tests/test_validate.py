@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -369,6 +373,64 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
         "data/raw/case_studies/UNIBO.csv",
     ]
     assert [f.n_errors for f in result.files] == [2, 3]
+
+
+def test_the_files_checked_in_a_worker_beside_the_imports_give_the_same_result(tmp_path):
+    # ``ktreport validate`` checks the files in a forked worker while pandas loads
+    # (core.beside); a fresh interpreter, as the command is, so that it does fork.
+    raw = project(
+        tmp_path,
+        {
+            "case_studies/UNIBO.csv": f"{CS_HEADER}\n"
+            + CS_ROW.replace("UK", "Atlantis").replace("21", "abc")
+            + "\n",
+            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('in person', 'by post')}\n",
+            "interviews/UNIBO.csv": f"{INTERVIEW_HEADER}\n{INTERVIEW_ROW[:-2]}yes\n",
+        },
+    )
+    script = textwrap.dedent(
+        """
+        import json, os, sys
+        from pathlib import Path
+        import ktreport.ingest.validate as v
+
+        real = v.check_partner_file
+        def spy(*args, **kwargs):
+            with open(sys.argv[3], "a") as log:
+                log.write(f"{os.getpid()}\\n")
+            return real(*args, **kwargs)
+        v.check_partner_file = spy
+        out = {"parent": os.getpid()}
+        for overlap in (False, True):
+            open(sys.argv[3], "w").close()
+            r = v.validate_raw(Path(sys.argv[1]), root=Path(sys.argv[2]), overlap=overlap)
+            out[str(overlap)] = [
+                [p.line() for p in r.problems],
+                [(f.path, f.n_rows, f.n_errors) for f in r.files],
+                sorted(r.tables),
+            ]
+            out["pids " + str(overlap)] = sorted(set(map(int, open(sys.argv[3]).read().split())))
+        print(json.dumps(out))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(raw), str(tmp_path), str(tmp_path / "pids")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["pids False"] == [out["parent"]]
+    (worker,) = out["pids True"]
+    assert worker != out["parent"]  # the files were read by the worker
+    assert out["True"] == out["False"]
+    problems, files, _ = out["True"]
+    assert "data/raw/case_studies/UNIBO.csv:2:country" in " ".join(problems)
+    assert [f[0] for f in files] == [
+        "data/raw/case_studies/UJ.csv",
+        "data/raw/case_studies/UNIBO.csv",
+        "data/raw/interviews/UNIBO.csv",
+    ]
 
 
 def test_checking_one_file_reports_only_its_problems_but_checks_it_against_the_others(tmp_path):

@@ -181,7 +181,7 @@ def _check_data(paths: list[Path] | None, raw_dir: Path, html: str):
     try:
         from ktreport import ingest as validation
 
-        result = validation.validate_raw(raw_dir, paths)
+        result = validation.validate_raw(raw_dir, paths, overlap=True)
         report_problem = ""
         if html:
             try:

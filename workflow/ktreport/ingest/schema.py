@@ -69,6 +69,13 @@ def _pandera():
     return pa
 
 
+def load_engines() -> None:
+    """Import pandas and pandera now (0.8 s), as the schema check will."""
+    import pandas  # noqa: F401
+
+    _pandera()
+
+
 def _schema(table: Table):
     """The pandera schema of a partner table, generated from the contract."""
     pa = _pandera()

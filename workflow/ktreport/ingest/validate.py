@@ -19,6 +19,7 @@ from ktreport.catalog import (
     is_partner_file,
 )
 from ktreport.contract import PARTNER_TABLES
+from ktreport.core.beside import beside
 from ktreport.core.problems import Problem, sort_problems
 from ktreport.ingest.checks import (
     check_partner_file,
@@ -28,7 +29,8 @@ from ktreport.ingest.checks import (
 )
 from ktreport.ingest.crossfile import combine
 from ktreport.ingest.references import load_references
-from ktreport.ingest.results import ValidationResult, display_path
+from ktreport.ingest.results import PartnerFile, ValidationResult, display_path
+from ktreport.ingest.schema import load_engines
 
 
 def table_of(path: Path, raw_dir: Path) -> str | None:
@@ -38,13 +40,19 @@ def table_of(path: Path, raw_dir: Path) -> str | None:
 
 
 def validate_raw(
-    raw_dir: Path, paths: list[Path] | None = None, root: Path | None = None
+    raw_dir: Path,
+    paths: list[Path] | None = None,
+    root: Path | None = None,
+    *,
+    overlap: bool = False,
 ) -> ValidationResult:
     """Validate the partner files of ``raw_dir`` (or only ``paths``) and build the tables.
 
     With ``paths``, only their problems are reported, but they are checked against all
     the other files of ``raw_dir`` (unique ids, ratings of existing interviews); a path
     outside ``raw_dir`` stands in for the file of the same table and partner.
+    ``overlap``: check the files in a forked worker while pandas and pandera load here for
+    the schema check (``core.beside``; for a command, which has no threads).
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -78,10 +86,14 @@ def validate_raw(
                     problems.append(problem)
                 if problem is not None or candidate.name not in (PARTNERS_FILE, TAXONOMY_FILE):
                     selected.add(display)
-    parts = [
-        check_partner_file(file_paths, table, partner_id, taxonomy, root)
-        for (table, partner_id), file_paths in sorted(files.items())
-    ]
+
+    def check_files() -> list[PartnerFile]:
+        return [
+            check_partner_file(file_paths, table, partner_id, taxonomy, root)
+            for (table, partner_id), file_paths in sorted(files.items())
+        ]
+
+    parts = beside(check_files, load_engines) if overlap else check_files()
     result = combine(parts, references)
     if selected is None:
         result.problems = sort_problems(result.problems + problems)
