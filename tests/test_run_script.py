@@ -88,3 +88,25 @@ def test_library_warnings_go_to_the_log_before_the_summary_not_to_the_terminal(t
     assert _log(smk) == "Ignored `hyphens: auto`\nPDF written\n"
     assert capsys.readouterr().err == ""
     assert (logger.handlers[:], logger.level, logger.propagate) == before
+
+
+def test_a_steps_process_ends_without_pythons_last_collections(tmp_path):
+    # core.shutdown: the objects are frozen at exit (0.2 s of each rule script with pandas);
+    # the step's log is written and its exit code kept, and the calling process (this test's)
+    # keeps its collector until it exits.
+    import subprocess
+
+    script = (
+        "import atexit, gc, sys\n"
+        "from types import SimpleNamespace\n"
+        "from ktreport.run.script import run_step\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        f"smk = SimpleNamespace(rule='make_things', log=[{str(tmp_path / 'step.log')!r}])\n"
+        "code = run_step(smk, lambda: 'made\\n')\n"
+        "print('frozen before exit', gc.get_freeze_count() > 0)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["frozen before exit False", "frozen True"]
+    assert (tmp_path / "step.log").read_text(encoding="utf-8") == "made\n"

@@ -17,6 +17,7 @@ from ktreport import catalog
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
 from ktreport.core.safe import printable
+from ktreport.core.shutdown import skip_last_collections
 from ktreport.review import commands as cli_review
 
 app = typer.Typer(
@@ -385,6 +386,7 @@ def _validate_before_building(root: Path) -> None:
 def main() -> None:
     from ktreport.run.plain_options import plain_command
 
+    skip_last_collections()
     found = plain_command(sys.argv[1:], RAW)  # without typer's parsing (pydantic): quicker
     try:
         {"build": build, "validate": validate}[found[0]](**found[1]) if found else app()

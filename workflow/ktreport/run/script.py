@@ -34,6 +34,7 @@ from typing import Any, TextIO
 from ktreport.core.errors import KtreportError
 from ktreport.core.faults import environment_fault
 from ktreport.core.safe import printable
+from ktreport.core.shutdown import skip_last_collections
 
 UNEXPECTED = "{name} failed unexpectedly; details in {log}"
 
@@ -80,6 +81,7 @@ def run_step(
     (``{name}``: the rule, ``{log}``: its log); ``loggers`` are the libraries whose warnings
     go to the log. A fault of the computer (a file that may not be read, a full disk, a
     read-only folder: ``core.faults``) is one line naming the file, like an expected error."""
+    skip_last_collections()  # a rule script's process ends after its step
     log = Path(smk.log[0])
     name = smk.rule
     outputs = list(getattr(smk, "output", []) or [])
