@@ -8,6 +8,7 @@ theme, the engine) draws them all again.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -163,3 +164,46 @@ def test_keep_only_removes_the_entries_of_figures_no_longer_drawn(cold, tmp_path
     cache.keep_only(cache_dir, "svg", {"fig-formats", "fig-interview-sample"})
     left = sorted(p.name.rsplit("-", 1)[0] for p in (cache_dir / "svg").glob("*.svg"))
     assert left == ["fig-formats", "fig-interview-sample"]
+
+
+def _pages_kaleido_loads(draw) -> list[str]:
+    """The HTML pages kaleido's sessions load while ``draw()`` runs (kaleido logs each)."""
+    import io
+    import logging
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("kaleido._page_generator")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(1)  # kaleido logs the page at its level DEBUG2
+    try:
+        draw()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return [p for p in stream.getvalue().split("<!DOCTYPE html>")[1:] if "</html>" in p]
+
+
+def test_kaleido_loads_nothing_from_the_network(tmp_path):
+    # The build works offline: kaleido's default page loads MathJax from a CDN in every
+    # session (and plotly.io.write_images cannot turn it off); ours loads only local files.
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+
+    def ours():
+        cache.write_images(
+            [figure],
+            [tmp_path / "ours.svg"],
+            formats=["svg"],
+            scales=[1],
+            widths=[None],
+            heights=[None],
+        )
+
+    (page,) = _pages_kaleido_loads(ours)
+    sources = re.findall(r'src="([^"]+)"', page)
+    assert sources and all(s.startswith("file://") for s in sources), sources
+    assert (tmp_path / "ours.svg").read_bytes().startswith(b"<svg")
+    # What it avoids, seen the same way: plotly's own call loads a script over the network.
+    (default,) = _pages_kaleido_loads(lambda: pio.write_image(figure, tmp_path / "plain.svg"))
+    assert any(s.startswith("https://") for s in re.findall(r'src="([^"]+)"', default))

@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # the figures come in from the caller
     import plotly.graph_objects as go
 
 KEY_LENGTH = 20  # hex digits of the hash in an entry's name
+# kaleido's page loads MathJax from a CDN unless told not to: a download in every session
+# (the build works offline, and no figure has LaTeX). plotly.io.write_images has no way to
+# say so, hence ``write_images`` here.
+KALEIDO_OPTIONS = {"mathjax": False}
 _ENGINE_PACKAGES = ("plotly", "kaleido", "choreographer")
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
@@ -100,6 +104,7 @@ def image_key(image: Image, fmt: str, scale: float) -> str:
         "height": image.height,
         # What kaleido takes where the size is not given.
         "defaults": [pio.defaults.default_width, pio.defaults.default_height],
+        "kaleido": KALEIDO_OPTIONS,
         "figure": figure,
     }
     text = json.dumps(given, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -136,23 +141,54 @@ def export_images(
 def _draw(missing: Sequence[tuple[Image, Path]], fmt: str, scale: float, folder: Path) -> float:
     """Draw the ``missing`` images in one kaleido session into their cache entries; each
     entry appears whole (renamed from a temporary file) or not at all."""
-    import plotly.io as pio
-
     with tempfile.TemporaryDirectory(dir=folder, prefix=".drawing-") as scratch:
         drawn = [Path(scratch) / entry.name for _, entry in missing]
         started = time.perf_counter()
-        pio.write_images(
+        write_images(
             [image.figure for image, _ in missing],
             drawn,
-            format=fmt,
-            width=[image.width for image, _ in missing],
-            height=[image.height for image, _ in missing],
-            scale=scale,
+            formats=[fmt] * len(missing),
+            scales=[scale] * len(missing),
+            widths=[image.width for image, _ in missing],
+            heights=[image.height for image, _ in missing],
         )
         seconds = time.perf_counter() - started
         for path, (_, entry) in zip(drawn, missing, strict=True):
             os.replace(path, entry)
     return seconds
+
+
+def write_images(
+    figures: Sequence[go.Figure],
+    files: Sequence[Path],
+    *,
+    formats: Sequence[str],
+    scales: Sequence[float],
+    widths: Sequence[int | None],
+    heights: Sequence[int | None],
+) -> None:
+    """Draw each figure into its file in one kaleido session (one Chromium), as
+    ``plotly.io.write_images`` does, but with ``KALEIDO_OPTIONS``: nothing from the network."""
+    import kaleido
+    import plotly.io as pio
+
+    specs = [
+        {
+            "fig": figure.to_dict(),
+            "path": Path(file),
+            "opts": {
+                "format": fmt,
+                "width": width or pio.defaults.default_width,
+                "height": height or pio.defaults.default_height,
+                "scale": scale,
+            },
+            "topojson": pio.defaults.topojson,
+        }
+        for figure, file, fmt, scale, width, height in zip(
+            figures, files, formats, scales, widths, heights, strict=True
+        )
+    ]
+    kaleido.write_fig_from_object_sync(specs, kopts=dict(KALEIDO_OPTIONS))
 
 
 def _prune(folder: Path, name: str, keep: Path, fmt: str) -> None:

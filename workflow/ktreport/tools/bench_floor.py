@@ -73,6 +73,8 @@ def _export_all(made: list[Document], out: Path, word: bool) -> tuple[float, int
     session: (seconds, images). ``word``: the build makes the Word copy."""
     import plotly.io as pio
 
+    from ktreport.figures.cache import write_images
+
     figures, files, formats, scales, widths, heights = [], [], [], [], [], []
     for document in made:
         # The report's figures also as PNG at twice the size (the Word copy's).
@@ -88,7 +90,7 @@ def _export_all(made: list[Document], out: Path, word: bool) -> tuple[float, int
                 widths.append(entry["width"])
                 heights.append(entry["height"])
     started = time.perf_counter()
-    pio.write_images(figures, files, format=formats, scale=scales, width=widths, height=heights)
+    write_images(figures, files, formats=formats, scales=scales, widths=widths, heights=heights)
     return time.perf_counter() - started, len(files)
 
 
