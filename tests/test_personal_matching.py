@@ -382,3 +382,38 @@ def test_a_phone_form_is_looked_for_only_where_its_digits_are(text, found):
     alone = [m.span() for form in forms for m in form.regex.finditer(text)]
     assert bool(spans) == found
     assert bool(alone) == found
+
+
+WRITTEN_PHONES = ["+44 20 7946 0958", "0512 099 111", "+39 051 2099111", "(030) 1234567"]
+# Text around phone numbers: digits, every separator a phone may have, decimal points,
+# commas, letters and line breaks (SVG paths and figure data are such texts).
+PHONE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(WRITTEN_PHONES),
+        st.text(alphabet="0123456789 ().-/\u00a0,.\nMLx", max_size=25),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PHONE_TEXT)
+def test_a_phone_searched_in_the_texts_digit_runs_is_found_as_in_the_whole_text(text):
+    """The guard tries a phone's expression only on the runs of digits that hold its digits
+    (``needle_found`` with ``runs``): the same findings as over the whole text."""
+    values = [
+        guard_values.PersonalValue("phone", "interviews/X.csv", row, number, "GB")
+        for row, number in enumerate(WRITTEN_PHONES, start=2)
+    ]
+    index = matching.NeedleIndex(matching.needles_for(values, set()))
+    plain = guard_values.normalise(text)
+    runs = index.digit_runs(text)
+    for needles in index.groups.values():
+        needle = needles[0]
+        assert matching.needle_found(needle, text, plain, runs) == matching.needle_found(
+            needle, text, plain
+        ), (needle.digits, text)
+    # The index, given the runs, rules out no needle the whole text holds.
+    held = {n[0].source for n in index.groups.values() if matching.needle_found(n[0], text, plain)}
+    offered = {group[0].source for group in index.candidates(text, plain, runs)}
+    assert held <= offered

@@ -82,9 +82,27 @@ def needles_for(values: Iterable[PersonalValue], exempt: set[str]) -> list[Needl
     ]
 
 
-def needle_found(needle: Needle, text: str, plain: str) -> bool:
-    """Whether ``needle`` is in ``text`` (``plain``: the same, ``fold``ed)."""
-    return needle.search.found(text, plain)
+# A run of digits in a text: where it starts and ends, and its digits.
+Run = tuple[int, int, str]
+
+
+def needle_found(needle: Needle, text: str, plain: str, runs: Sequence[Run] | None = None) -> bool:
+    """Whether ``needle`` is in ``text`` (``plain``: the same, ``fold``ed).
+
+    ``runs``: the text's runs of digits (``digit_runs``). A phone's match lies inside one
+    run, so its expression is tried only on the runs whose digits hold its own, not over
+    the whole text (SVG paths and figure data are long runs of digits and separators).
+    Searching from a run's start still sees the characters before it (the lookbehinds),
+    and a run ends before a character that is no digit, as the end of the text is.
+    """
+    if needle.literal or runs is None:
+        return needle.search.found(text, plain)
+    return any(
+        is_phone_match(match, needle.n_digits)
+        for start, end, run_digits in runs
+        if needle.digits in run_digits
+        for match in needle.pattern.finditer(text, start, end)
+    )
 
 
 _WORD = re.compile(r"\w+")
@@ -137,8 +155,11 @@ class NeedleIndex:
             self.by_digits.setdefault(self.groups[pattern][0].digits, []).append(pattern)
         self.phone_lengths = sorted({len(digits) for digits in self.by_digits})
 
-    def candidates(self, text: str, plain: str) -> list[list[Needle]]:
-        """Groups of needles (one pattern each) that the text may contain."""
+    def candidates(
+        self, text: str, plain: str, runs: Sequence[Run] | None = None
+    ) -> list[list[Needle]]:
+        """Groups of needles (one pattern each) that the text may contain (``runs``: its
+        ``digit_runs``, found here when not given)."""
         tokens = _WORD.findall(plain)
         words = set(tokens)
         pairs: set[tuple[str, str]] | None = None  # neighbouring words, made when needed
@@ -154,18 +175,27 @@ class NeedleIndex:
                         continue
                 found.append(p)
         if self.phones:
-            numbers = self._digit_substrings(text)
+            numbers = self._digit_substrings(self.digit_runs(text) if runs is None else runs)
             for digits in numbers & self.by_digits.keys():
                 found.extend(self.by_digits[digits])
         return [self.groups[p] for p in found]
 
-    def _digit_substrings(self, text: str) -> set[str]:
+    def digit_runs(self, text: str) -> list[Run]:
+        """The runs of digits and separators of ``text`` that hold as many digits as the
+        shortest phone searched (none when no phone is searched)."""
+        if not self.phones:
+            return []
         shortest = self.phone_lengths[0]
-        substrings: set[str] = set()
+        runs = []
         for run in _DIGIT_RUN.finditer(text):
             number = digits(run.group(0))
-            if len(number) < shortest:
-                continue
+            if len(number) >= shortest:
+                runs.append((run.start(), run.end(), number))
+        return runs
+
+    def _digit_substrings(self, runs: Sequence[Run]) -> set[str]:
+        substrings: set[str] = set()
+        for _, _, number in runs:
             for length in self.phone_lengths:
                 substrings.update(number[i : i + length] for i in range(len(number) - length + 1))
         return substrings

@@ -87,9 +87,11 @@ def scan_text(
     """The leaks of one file's text (one per personal value found). ``index``: the same
     needles indexed (built once for many files)."""
     plain = normalise(text)
+    index = index or NeedleIndex(needles)
+    runs = index.digit_runs(text)
     leaks = []
-    for group in (index or NeedleIndex(needles)).candidates(text, plain):
-        if needle_found(group[0], text, plain):
+    for group in index.candidates(text, plain, runs):
+        if needle_found(group[0], text, plain, runs):
             leaks.extend(Leak(shown, n.value.kind, n.value.source, n.value.row) for n in group)
     return sorted(set(leaks))
 
