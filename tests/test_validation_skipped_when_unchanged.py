@@ -38,9 +38,9 @@ def validations(monkeypatch):
     calls = []
     real = ingest.validate_raw
 
-    def counted(raw_dir, paths=None, root=None):
+    def counted(raw_dir, paths=None, root=None, **options):
         calls.append(raw_dir)
-        return real(raw_dir, paths, root)
+        return real(raw_dir, paths, root, **options)
 
     monkeypatch.setattr(ingest, "validate_raw", counted)
     return calls
