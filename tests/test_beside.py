@@ -18,7 +18,7 @@ import pytest
 
 from ktreport.core import beside as beside_module
 
-pytestmark = pytest.mark.skipif(
+needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
     reason="beside forks only on Linux with two cores",
 )
@@ -44,6 +44,7 @@ def run_case(body: str, tmp_path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@needs_fork
 def test_the_work_runs_in_a_worker_while_the_parent_runs_the_other(tmp_path):
     out = run_case(
         """
@@ -59,6 +60,7 @@ def test_the_work_runs_in_a_worker_while_the_parent_runs_the_other(tmp_path):
     assert out["ran"] == [out["parent"]]  # and the other in the parent
 
 
+@needs_fork
 def test_both_run_at_the_same_time(tmp_path):
     # The worker waits for a file the parent's part writes: one after the other, the
     # worker (first) would wait for ever; here the parent writes it while the worker waits.
@@ -81,6 +83,7 @@ def test_both_run_at_the_same_time(tmp_path):
     assert out["result"] == "saw the parent's file"
 
 
+@needs_fork
 def test_a_worker_that_dies_leaves_the_work_to_the_parent(tmp_path):
     out = run_case(
         """
@@ -95,6 +98,7 @@ def test_a_worker_that_dies_leaves_the_work_to_the_parent(tmp_path):
     assert out["result"] == out["parent"]
 
 
+@needs_fork
 def test_an_error_of_the_work_is_raised_in_the_parent_as_itself(tmp_path):
     out = run_case(
         """
@@ -110,6 +114,7 @@ def test_an_error_of_the_work_is_raised_in_the_parent_as_itself(tmp_path):
     assert out["error"] == f"from {out['parent']}"  # raised by the parent's own run
 
 
+@needs_fork
 def test_a_result_that_does_not_pickle_is_computed_by_the_parent(tmp_path):
     out = run_case(
         """
@@ -123,6 +128,7 @@ def test_a_result_that_does_not_pickle_is_computed_by_the_parent(tmp_path):
     assert out["result"] == out["parent"]
 
 
+@needs_fork
 def test_an_error_of_the_parents_part_stops_the_worker(tmp_path):
     out = run_case(
         """
@@ -144,6 +150,7 @@ def test_an_error_of_the_parents_part_stops_the_worker(tmp_path):
     assert out == {"children": 0, "quick": True}
 
 
+@needs_fork
 def test_with_threads_running_nothing_is_forked(tmp_path):
     out = run_case(
         """
@@ -159,6 +166,7 @@ def test_with_threads_running_nothing_is_forked(tmp_path):
     assert out["ran"] == [out["parent"]]
 
 
+@needs_fork
 def test_text_printed_before_is_printed_once(tmp_path):
     script = tmp_path / "case.py"
     script.write_text(

@@ -375,6 +375,10 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
     assert [f.n_errors for f in result.files] == [2, 3]
 
 
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+    reason="the worker is forked only on Linux with two cores",
+)
 def test_the_files_checked_in_a_worker_beside_the_imports_give_the_same_result(tmp_path):
     # ``ktreport validate`` checks the files in a forked worker while pandas loads
     # (core.beside); a fresh interpreter, as the command is, so that it does fork.
