@@ -348,16 +348,17 @@ def test_partner_files_are_discovered_whatever_their_extension(tmp_path):
     ]
 
 
+# Two case-study files with five problems between them.
+TWO_MESSY_FILES = {
+    "case_studies/UNIBO.csv": f"{CS_HEADER}\n"
+    + CS_ROW.replace("UK", "Atlantis").replace("21", "abc")
+    + "\n",
+    "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('in person', 'by post')}\n",
+}
+
+
 def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
-    raw = project(
-        tmp_path,
-        {
-            "case_studies/UNIBO.csv": f"{CS_HEADER}\n"
-            + CS_ROW.replace("UK", "Atlantis").replace("21", "abc")
-            + "\n",
-            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('in person', 'by post')}\n",
-        },
-    )
+    raw = project(tmp_path, TWO_MESSY_FILES)
     result = validate_raw(raw, root=tmp_path)
     assert [p.location for p in result.problems] == [
         "data/raw/case_studies/UJ.csv:2:case_id",
@@ -385,10 +386,7 @@ def test_the_files_checked_in_a_worker_beside_the_imports_give_the_same_result(t
     raw = project(
         tmp_path,
         {
-            "case_studies/UNIBO.csv": f"{CS_HEADER}\n"
-            + CS_ROW.replace("UK", "Atlantis").replace("21", "abc")
-            + "\n",
-            "case_studies/UJ.csv": f"{CS_HEADER}\n{CS_ROW.replace('in person', 'by post')}\n",
+            **TWO_MESSY_FILES,
             "interviews/UNIBO.csv": f"{INTERVIEW_HEADER}\n{INTERVIEW_ROW[:-2]}yes\n",
         },
     )
