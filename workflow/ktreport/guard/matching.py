@@ -91,18 +91,13 @@ def needle_found(needle: Needle, text: str, plain: str, runs: Sequence[Run] | No
 
     ``runs``: the text's runs of digits (``digit_runs``). A phone's match lies inside one
     run, so its expression is tried only on the runs whose digits hold its own, not over
-    the whole text (SVG paths and figure data are long runs of digits and separators).
-    Searching from a run's start still sees the characters before it (the lookbehinds),
-    and a run ends before a character that is no digit, as the end of the text is.
+    the whole text (SVG paths and figure data are long runs of digits and separators); a
+    run ends before a character that is no digit, as the end of the text is.
     """
     if needle.literal or runs is None:
         return needle.search.found(text, plain)
-    return any(
-        is_phone_match(match, needle.n_digits)
-        for start, end, run_digits in runs
-        if needle.digits in run_digits
-        for match in needle.pattern.finditer(text, start, end)
-    )
+    within = [(start, end) for start, end, held in runs if needle.digits in held]
+    return needle.search.found(text, plain, within)
 
 
 _WORD = re.compile(r"\w+")

@@ -197,11 +197,20 @@ class Pattern:
         """Compiled on first use (most patterns are never tried on any text)."""
         return _compile(self.source)
 
-    def found(self, text: str, folded: str) -> bool:
-        """Whether the value is in ``text`` (``folded``: ``fold(text)``)."""
+    def found(
+        self, text: str, folded: str, within: Sequence[tuple[int, int]] | None = None
+    ) -> bool:
+        """Whether the value is in ``text`` (``folded``: ``fold(text)``). ``within``: for a
+        phone, the (start, end) spans of ``text`` its match can lie in (default: all of it);
+        searching from a span's start still sees the text before it (the lookbehinds)."""
         if self.literal:
             return self.literal in folded and self.regex.search(folded) is not None
-        return any(is_phone_match(m, len(self.digits)) for m in self.regex.finditer(text))
+        spans = ((0, len(text)),) if within is None else within
+        return any(
+            is_phone_match(m, len(self.digits))
+            for start, end in spans
+            for m in self.regex.finditer(text, start, end)
+        )
 
 
 def _text_pattern(kind: str, literal: str) -> Pattern:
