@@ -12,12 +12,9 @@ from __future__ import annotations
 import atexit
 import gc
 
-_registered = False
-
 
 def skip_last_collections() -> None:
-    """At this process's exit, freeze the objects before Python's last collections (once)."""
-    global _registered
-    if not _registered:
-        atexit.register(gc.freeze)
-        _registered = True
+    """At this process's exit, freeze the objects before Python's last collections (once,
+    however often this is called: ``unregister`` drops an earlier registration)."""
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
