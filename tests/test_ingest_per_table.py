@@ -134,3 +134,22 @@ def test_a_bad_file_from_the_cache_is_still_refused_with_its_cell(tree, tmp_path
             and ":country: 'Atlantis' is not a country name" in line
             for line in shown
         ), shown
+
+
+def test_the_bundles_keep_problems_and_rows_but_not_the_cells_as_typed(tree):
+    # The preview (each cell as the partner typed it) is the validation page's, which
+    # reads the files itself; the build never reads it from the parts.
+    from ktreport.ingest.table_parts import read_bundle
+
+    raw = Path("data/raw")
+    (tree / raw / "case_studies" / "UH.csv").write_bytes(
+        (tree / raw / "case_studies" / "UH.csv").read_bytes().replace(b"Helsinki", b"Helsinky")
+    )
+    _clean_every_table(tree)
+    direct = {r.path: r for r in validate_raw(raw).files}
+    for table in sorted(PARTNER_TABLES):
+        for part in read_bundle(Path(f"data/processed/parts/{table}.json")):
+            assert part.report.preview == [], part.report.path
+            assert direct[part.report.path].preview, part.report.path
+            assert part.report.problems == direct[part.report.path].problems
+            assert part.report.n_rows == direct[part.report.path].n_rows

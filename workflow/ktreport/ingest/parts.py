@@ -13,7 +13,9 @@ from ktreport.core.problems import Problem
 from ktreport.ingest.results import FileReport, PartnerFile
 
 
-def part_to_json(part: PartnerFile) -> str:
+def part_to_json(part: PartnerFile, *, with_preview: bool = True) -> str:
+    """The part as compact JSON; ``with_preview=False``: without the rows as the partner
+    typed them (the validation page's preview, which the build never reads)."""
     report = part.report
     data = {
         "path": report.path,
@@ -22,7 +24,8 @@ def part_to_json(part: PartnerFile) -> str:
         "n_rows": report.n_rows,
         "problems": [p.as_dict() for p in report.problems],
         "preview": [
-            [number, {k: list(v) for k, v in cells.items()}] for number, cells in report.preview
+            [number, {k: list(v) for k, v in cells.items()}]
+            for number, cells in (report.preview if with_preview else [])
         ],
         "rows": part.rows,
     }

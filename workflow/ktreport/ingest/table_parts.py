@@ -11,7 +11,11 @@ removed or changed) are deleted, so the cache holds exactly the current parts.
 
 The bundle (``data/processed/parts/<table>.json``) is the JSON list of the table's parts in
 partner order, each exactly the part the per-file step wrote (``parts.part_to_json``): the
-tables combined from it are the same bytes. Standard library only (no pandas).
+tables combined from it are the same bytes. A part here has no preview (the cells as the
+partner typed them, for the validation page of ``ktreport validate``, which reads the files
+itself): at 100x the sample the previews were three fifths of the parts, written, read
+back and searched by the guard twice (cache and bundle) at every cold build. Standard
+library only (no pandas).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from ktreport.ingest.results import PartnerFile, display_path
 from ktreport.ingest.taxonomy import load_taxonomy
 
 # Bump when the part's format changes: every cached part is then cleaned again.
-FORMAT = "ktreport-part 1"
+FORMAT = "ktreport-part 2"
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def clean_table(
             if taxonomy is None:  # the taxonomy's own problems are combine_parts' to report
                 taxonomy, _ = load_taxonomy(Path(taxonomy_path), taxonomy_shown)
             part = check_partner_file(list(paths), table, partner, taxonomy, root)
-            text = part_to_json(part)
+            text = part_to_json(part, with_preview=False)
             if key:
                 _write(cached, text)
             report = part.report
