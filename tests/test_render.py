@@ -405,6 +405,57 @@ def test_pdf_is_a4_tagged_with_metadata(pdf):
     assert root["/MarkInfo"]["/Marked"]
 
 
+def _identifier(data: bytes) -> list[bytes]:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        return [bytes(part) for part in document.trailer.ID]
+
+
+def test_pdf_has_an_identifier_derived_from_its_content(built):
+    # WeasyPrint is not asked for one (it would compress every stream twice); pikepdf's
+    # save after the tagging gives it, from the content: other content, another one.
+    import io
+
+    import pikepdf
+
+    data = built["pdf_path"].read_bytes()
+    first, second = _identifier(data)
+    assert len(first) == 16 and first == second
+    with pikepdf.open(io.BytesIO(data)) as document:
+        document.docinfo["/Subject"] = "Changed"
+        changed = io.BytesIO()
+        document.save(changed, deterministic_id=True, fix_metadata_version=False)
+    # qpdf keeps the first part (the document's permanent identifier) and derives the
+    # second from the new content.
+    assert _identifier(changed.getvalue()) == [first, _identifier(changed.getvalue())[1]]
+    assert _identifier(changed.getvalue())[1] != second
+
+
+# A one-page PDF as a program without qpdf writes it: no /ID in its trailer.
+NO_ID_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n"
+    b"trailer\n<< /Size 4 /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def test_an_untagged_pdf_without_identifier_gets_one_from_its_content():
+    from ktreport.render.pdf_tags import retagged, tag_structure
+
+    assert retagged("pdf/ua-1") and not retagged("pdf/a-3b")
+    assert b"/ID" not in NO_ID_PDF
+    once, _ = tag_structure(NO_ID_PDF)
+    assert once == tag_structure(NO_ID_PDF)[0]
+    first, second = _identifier(once)
+    assert len(first) == 16 and first == second
+    # One that has an identifier is left as it is.
+    assert tag_structure(once)[0] == once
+
+
 def test_pdf_bookmarks_are_chapters_and_sections_only(pdf):
     def titles(outline, depth=0):
         for item in outline:

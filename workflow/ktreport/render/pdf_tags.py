@@ -225,13 +225,24 @@ def _toc(document: Dictionary, report: Report) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+def retagged(pdf_variant: str) -> bool:
+    """Whether WeasyPrint's PDF of ``pdf_variant`` is tagged, so that ``tag_structure``
+    saves it again, with an identifier derived from its content (the file trailer's /ID)."""
+    return pdf_variant.startswith("pdf/ua")
+
+
 def tag_structure(pdf_bytes: bytes) -> tuple[bytes, Report]:
-    """The PDF with artifacts, table scopes, merged tables and TOC tags (unchanged when it
-    has no structure tree)."""
+    """The PDF with artifacts, table scopes, merged tables and TOC tags, saved with an
+    identifier derived from its content (unchanged when it has no structure tree and has
+    an identifier)."""
     report = Report()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
-            return pdf_bytes, report
+            if "/ID" in pdf.trailer:
+                return pdf_bytes, report
+            out = io.BytesIO()
+            pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+            return out.getvalue(), report
         document = pdf.Root.StructTreeRoot.K[0]
         removed = _merge_tables(document, report)
         elements = list(walk(document))
