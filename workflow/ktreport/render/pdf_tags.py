@@ -238,17 +238,18 @@ def tag_structure(pdf_bytes: bytes) -> tuple[bytes, Report]:
     report = Report()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
-            if "/ID" in pdf.trailer:
-                return pdf_bytes, report
-            out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-            return out.getvalue(), report
+            return (pdf_bytes if "/ID" in pdf.trailer else _saved(pdf)), report
         document = pdf.Root.StructTreeRoot.K[0]
         removed = _merge_tables(document, report)
         elements = list(walk(document))
         _scopes(elements, report)
         _toc(document, report)
         _artifacts(pdf, elements, removed, report)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue(), report
+        return _saved(pdf), report
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    """The PDF's bytes, with an identifier derived from its content."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()

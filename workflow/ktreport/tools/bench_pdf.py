@@ -40,7 +40,7 @@ def render_times(projects: Sequence[tuple[str, Path]], rounds: int = ROUNDS) -> 
     ``rounds`` times each, alternating. Runs in a child process (it imports WeasyPrint)."""
     from weasyprint import HTML
 
-    from ktreport.render.pdf import _report_fetcher
+    from ktreport.render.pdf import PDF_VARIANT, _report_fetcher
     from ktreport.render.pdf_tags import retagged
 
     times: dict[str, dict[str, list[float]]] = {
@@ -55,7 +55,7 @@ def render_times(projects: Sequence[tuple[str, Path]], rounds: int = ROUNDS) -> 
                 string=html,
                 base_url=(report_dir / "assets").resolve().as_uri() + "/",
                 url_fetcher=_report_fetcher()(report_dir),
-            ).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=not retagged("pdf/ua-1"))
+            ).write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=not retagged(PDF_VARIANT))
             times[name]["seconds"].append(round(time.perf_counter() - started, 3))
             times[name]["cpu_seconds"].append(round(time.process_time() - cpu, 3))
     return times
