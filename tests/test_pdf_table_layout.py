@@ -27,14 +27,22 @@ TABLES = """# Tables {#sec-tables}
 """.replace("PATH", PATH)
 
 
-@pytest.fixture(scope="module")
-def laid_out(tmp_path_factory):
-    """The print HTML of one chapter with a table whose one cell is a 250-character path,
-    and WeasyPrint's layout of it (the document and the print HTML)."""
-    base = tmp_path_factory.mktemp("table-layout")
+ORDINARY = """# Tables {#sec-tables}
+
+{% set rows = [] %}
+{% for i in range(1, 5) %}
+{% set _ = rows.append({"id": "C%02d" % i,
+    "note": "A programme with a name of several ordinary words", "n": 10 * i}) %}
+{% endfor %}
+{{ table(rows, "tbl-counts", "Counts", columns={"id": "ID", "note": "Note", "n": "Rows"}) }}
+"""
+
+
+def _lay_out(base, chapter: str):
+    """The print HTML of one chapter and WeasyPrint's layout of it (document, HTML)."""
     chapters_dir = base / "chapters"
     chapters_dir.mkdir()
-    (chapters_dir / "01-tables.md.j2").write_text(TABLES, encoding="utf-8")
+    (chapters_dir / "01-tables.md.j2").write_text(chapter, encoding="utf-8")
     build_dir = base / "_build"
     chapters, context = prepare(build_dir, chapters_dir=chapters_dir)
     html, _ = render.print_html(
@@ -45,6 +53,18 @@ def laid_out(tmp_path_factory):
         string=html, base_url=(REPORT_DIR / "assets").as_uri() + "/", url_fetcher=fetcher
     ).render()
     return document, html
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    """A table whose one cell is a 250-character path, laid out (document, print HTML)."""
+    return _lay_out(tmp_path_factory.mktemp("table-layout"), TABLES)
+
+
+@pytest.fixture(scope="module")
+def ordinary(tmp_path_factory):
+    """A table of identifiers, words and counts, laid out (document, print HTML)."""
+    return _lay_out(tmp_path_factory.mktemp("table-ordinary"), ORDINARY)
 
 
 def _tables(document, table_id: str) -> list:
@@ -90,3 +110,48 @@ def test_a_word_longer_than_its_column_wraps_inside_the_page(laid_out):
         assert len(lines) > 1  # the path broke across lines ...
         for line in lines:  # ... and every line stays inside its cell
             assert line.position_x + line.width <= cell.content_box_x() + cell.width + 0.5
+
+
+def _cells(table) -> list[tuple[str, object]]:
+    """(text, cell box) of every cell of ``table``, in document order."""
+    return [
+        ("".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)), box)
+        for box in table.descendants()
+        if isinstance(box, boxes.TableCellBox)
+    ]
+
+
+def test_a_columns_alignment_is_a_class_that_aligns_its_cells_in_the_pdf(ordinary):
+    document, html = ordinary
+    table_html = re.search(r'<table id="tbl-counts".*?</table>', html, re.S).group(0)
+    # pandoc aligned the count right and the rest left: as classes, not style attributes.
+    assert "text-align" not in table_html
+    assert table_html.count('class="align-right') == 5  # the header and 4 rows
+    (_, table), *_ = _tables(document, "tbl-counts")
+    cells = dict(_cells(table))
+    for text in ("Rows", "10", "40"):
+        cell = cells[text]
+        assert cell.style["text_align_all"] == "right"
+        (line,) = [b for b in cell.descendants() if isinstance(b, boxes.LineBox)]
+        (word,) = [b for b in line.descendants() if isinstance(b, boxes.TextBox)]
+        # Its text ends at the cell's right edge (left aligned, it would end well before).
+        right = cell.content_box_x() + cell.width
+        assert word.position_x + word.width == pytest.approx(right, abs=0.5)
+    for text in ("ID", "C01", "Note"):
+        assert cells[text].style["text_align_all"] == "left"
+        (word, *_) = [b for b in cells[text].descendants() if isinstance(b, boxes.TextBox)]
+        assert word.position_x == pytest.approx(cells[text].content_box_x(), abs=0.5)
+
+
+def test_a_cell_of_one_unbreakable_value_is_nowrap_itself(ordinary):
+    document, html = ordinary
+    table_html = re.search(r'<table id="tbl-counts".*?</table>', html, re.S).group(0)
+    assert '<td class="align-left nowrap">C01</td>' in table_html
+    assert '<span class="nowrap">' not in table_html
+    (_, table), *_ = _tables(document, "tbl-counts")
+    cells = dict(_cells(table))
+    assert cells["C01"].style["white_space"] == "nowrap"
+    assert cells["40"].style["white_space"] == "nowrap"
+    assert cells["A programme with a name of several ordinary words"].style["white_space"] == (
+        "normal"
+    )

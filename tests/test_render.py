@@ -758,3 +758,37 @@ def test_pdf_figures_are_tagged_with_their_alt_text(pdf):
     walk(pdf.trailer["/Root"]["/StructTreeRoot"])
     assert "Bar chart: most programmes (18 of 30) are in Europe." in alts
     assert any(alt.startswith("Scatter plot: negotiation is needed") for alt in alts)
+
+
+@pytest.mark.parametrize(
+    ("pandoc", "assembled"),
+    [
+        ('<td style="text-align: right;">12</td>', '<td class="align-right">12</td>'),
+        (
+            '<th scope="col" style="text-align: center;">N</th>',
+            '<th scope="col" class="align-center">N</th>',
+        ),
+        ('<td class="x" style="text-align: left;">a</td>', '<td class="x align-left">a</td>'),
+        (
+            '<td style="text-align: left;"><span class="nowrap">C<code>01</code></span></td>',
+            '<td class="align-left nowrap">C<code>01</code></td>',
+        ),
+        ('<td><span class="nowrap">7</span></td>', '<td class="nowrap">7</td>'),
+        # Not the whole cell, or a span inside: the span stays where pandoc put it.
+        (
+            '<td><span class="nowrap">a</span> and <span class="nowrap">b</span></td>',
+            '<td><span class="nowrap">a</span> and <span class="nowrap">b</span></td>',
+        ),
+        (
+            '<td><span class="nowrap"><span class="k">1</span></span></td>',
+            '<td><span class="nowrap"><span class="k">1</span></span></td>',
+        ),
+        # Any other style is the author's: left as written.
+        ('<td style="color: red;">a</td>', '<td style="color: red;">a</td>'),
+        ('<p style="text-align: right;">a</p>', '<p style="text-align: right;">a</p>'),
+    ],
+)
+def test_cell_alignment_and_a_whole_cell_nowrap_become_classes(pandoc, assembled):
+    from ktreport.render.assemble import _cell_classes
+
+    assert _cell_classes(pandoc) == assembled
