@@ -106,3 +106,13 @@ def test_charts_fit_their_column_and_the_page_does_not_scroll_sideways(measured,
     for chart in found["charts"]:
         fits = chart["chartWidth"] <= chart["columnWidth"] and not chart["frameScrolls"]
         assert fits or chart["frameFocusable"], chart
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_two_tick_labels_of_a_chart_cover_each_other(measured, width):
+    """On a phone the categories of a column chart ("up to 1 day (≤ 8 h)", ...) must not
+    run into each other: the narrow layout (report.js) wraps them."""
+    covered = {c["id"]: c["tickOverlaps"] for c in measured[str(width)]["charts"]}
+    assert covered and all(isinstance(pairs, list) for pairs in covered.values())
+    assert {chart: pairs for chart, pairs in covered.items() if pairs} == {}

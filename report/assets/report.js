@@ -30,23 +30,49 @@
       }
     });
     if (heatmap) copy.xaxis.tickangle = -90;
+    // Rows whose labels wrap (narrowData) need their lines' height: the chart grows
+    // rather than let the labels run into each other.
+    var rows = {}, lines = 1;
+    data.forEach(function (trace) {
+      if (trace.type === "heatmap" || !categories(trace.y)) return;
+      trace.y.forEach(function (label) {
+        rows[label] = true;
+        lines = Math.max(lines, String(wrapLabel(label)).split("<br>").length);
+      });
+    });
+    var needed = Object.keys(rows).length * (lines * 12 + 4) + 140;
+    if (copy.height && needed > copy.height) copy.height = needed;
     if (outside) copy.margin.r = 56; // room for the bar labels drawn past the bars
     if (copy.title) copy.title = Object.assign({}, copy.title, { font: { size: 12 } });
     return copy;
   }
 
   // On a narrow column long category labels (skills) wrap, so the plot keeps its width.
-  function wrapLabel(label) {
-    if (typeof label !== "string" || label.length <= 16 || label.indexOf("<br>") >= 0) {
+  function wrapLabel(label, size) {
+    size = size || 16;
+    if (typeof label !== "string" || label.length <= size || label.indexOf("<br>") >= 0) {
       return label;
     }
     var lines = [];
     label.split(" ").forEach(function (word) {
       var last = lines.length - 1;
-      if (last >= 0 && lines[last].length + 1 + word.length <= 16) lines[last] += " " + word;
+      if (last >= 0 && lines[last].length + 1 + word.length <= size) lines[last] += " " + word;
       else lines.push(word);
     });
     return lines.join("<br>");
+  }
+
+  // A column's category under the plot ("2–5 days (9–40 h)") has a fifth of the width or
+  // less: it breaks before its parenthesis, then every 12 characters.
+  function wrapCategory(label) {
+    if (typeof label !== "string" || label.indexOf("<br>") >= 0) return label;
+    return label.split(" (").map(function (part, index) {
+      return wrapLabel(index ? "(" + part : part, 12);
+    }).join("<br>");
+  }
+
+  function categories(values) {
+    return Array.isArray(values) && values.some(function (v) { return typeof v === "string"; });
   }
 
   function narrowData(data, width) {
@@ -54,10 +80,10 @@
     return data.map(function (trace) {
       var copy = Object.assign({}, trace, { textfont: Object.assign({}, trace.textfont, { size: 9 }) });
       // (not a heatmap's rows: its rows are one line high)
-      if (trace.type !== "heatmap" && Array.isArray(trace.y) &&
-          trace.y.some(function (v) { return typeof v === "string"; })) {
-        copy.y = trace.y.map(wrapLabel);
+      if (trace.type !== "heatmap" && categories(trace.y)) {
+        copy.y = trace.y.map(function (label) { return wrapLabel(label); });
       }
+      if (trace.type !== "heatmap" && categories(trace.x)) copy.x = trace.x.map(wrapCategory);
       if (trace.type === "heatmap" && Array.isArray(trace.x)) {
         // Column labels run upwards, one line each, instead of overlapping.
         copy.x = trace.x.map(function (v) { return String(v).split("<br>").join(" "); });

@@ -69,7 +69,18 @@ async function measure(context, url, width) {
       const column = plot.closest("figure") || frame;
       const svg = plot.querySelector(".main-svg");
       const frameScrolls = frame.scrollWidth > frame.clientWidth + 1;
+      // Tick labels of one axis that cover each other (more than a pixel each way).
+      const overlaps = [];
+      for (const axis of [".xtick text", ".ytick text"]) {
+        const ticks = [...plot.querySelectorAll(axis)].map((t) => [t.textContent, t.getBoundingClientRect()]);
+        ticks.forEach(([a, ra], i) => ticks.slice(i + 1).forEach(([b, rb]) => {
+          const across = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+          const down = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+          if (across > 1 && down > 1) overlaps.push([a, b]);
+        }));
+      }
       return {
+        tickOverlaps: overlaps,
         id: plot.id,
         chartWidth: Math.round(svg.getBoundingClientRect().width),
         columnWidth: Math.round(column.getBoundingClientRect().width),
