@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "Setting up the environment in $(VENV) (pinned by requirements.lock) ..."
 	@if ! command -v uv >/dev/null 2>&1; then python3 -m pip install --quiet "uv==$(UV_VERSION)"; fi
 	uv venv --quiet --allow-existing --python "$$(command -v python3)" $(VENV)
-	uv pip sync --quiet --python $(PY) requirements.lock
+	uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
