@@ -112,6 +112,21 @@ def test_a_word_longer_than_its_column_wraps_inside_the_page(laid_out):
             assert line.position_x + line.width <= cell.content_box_x() + cell.width + 0.5
 
 
+def test_a_long_word_leaves_the_other_columns_room_for_their_words(laid_out):
+    """The path breaks inside its column; it does not take the line and leave the other
+    columns a letter's width ("Rows" set one letter a line)."""
+    document, _ = laid_out
+    (_, table), *_ = _tables(document, "tbl-files")
+    for text, cell in _cells(table):
+        lines = [b for b in cell.descendants() if isinstance(b, boxes.LineBox)]
+        if text in ("ID", "Rows", "C01", "10"):
+            assert len(lines) == 1, (text, cell.width)
+        if text == "Note":
+            assert len(lines) == 1, cell.width
+        if text.startswith("A programme"):  # eight words, at most two to a line
+            assert len(lines) <= 4, (text, cell.width)
+
+
 def _cells(table) -> list[tuple[str, object]]:
     """(text, cell box) of every cell of ``table``, in document order."""
     return [

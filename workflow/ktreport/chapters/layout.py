@@ -28,6 +28,10 @@ _BOLD = 1.06  # headers are bold: about 5 % wider
 # A text column whose every cell is one word of at most this many characters is a column
 # of identifiers or codes (ASTP-C01, FI, a hash): it never breaks ("ASTP-\nC01").
 NOWRAP_LONGEST = 16
+# A column needs no more than this to show its longest word (a path, a URL): a longer word
+# breaks inside it (``overflow-wrap: break-word``, report.css) instead of squeezing every
+# other column of the line to a letter's width.
+LONGEST_WORD = TABLE_LINE / 3
 # A table cell shows at most this many characters of text (``shorten``): the print layout
 # measures every word of every cell, so one programme name of 10,000 characters would
 # take minutes. The sample's longest cell (a programme's list of skills, 328) stays whole.
@@ -104,8 +108,9 @@ def column_extents(
     headers: list[str], rows: list[list[str]], nowrap: list[bool]
 ) -> tuple[list[float], list[float]]:
     """Each column's narrowest and widest width in average characters (padding included):
-    its longest word (a ``nowrap`` column: its longest cell; a header: its longest word)
-    and its longest cell or header on one line. ``headers`` and ``rows`` are visible text."""
+    its longest word, up to ``LONGEST_WORD`` (a ``nowrap`` column: its longest cell; a
+    header: its longest word) and its longest cell or header on one line. ``headers`` and
+    ``rows`` are visible text."""
     minimums, maximums = [], []
     for index, header in enumerate(headers):
         cells = [row[index] for row in rows]
@@ -114,7 +119,10 @@ def column_extents(
         if nowrap[index]:
             least = longest_cell
         else:
-            least = max((text_width(word) for cell in cells for word in _words(cell)), default=0.0)
+            longest_word = max(
+                (text_width(word) for cell in cells for word in _words(cell)), default=0.0
+            )
+            least = min(longest_word, LONGEST_WORD)
         minimums.append(max(least, header_word) + CELL_PADDING)
         maximums.append(max(longest_cell, text_width(header, bold=True)) + CELL_PADDING)
     return minimums, maximums
