@@ -8,6 +8,7 @@ with Debian's headless Chromium driven over the DevTools protocol (``chromium_cd
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -40,8 +41,21 @@ class Preview:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # faulthandler: on SIGABRT every thread's stack goes to the lines (see stop()).
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         )
         threading.Thread(target=self._read, daemon=True).start()
+
+    def stop(self) -> int:
+        """Ctrl-C, and the exit code. A preview that does not stop within a minute fails
+        the test with the stacks of its threads, which show where it hangs."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=30)
+            pytest.fail("ktreport preview did not stop on Ctrl-C:\n" + "\n".join(self.lines[-80:]))
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -110,8 +124,7 @@ def test_an_edit_shows_in_the_open_page_and_an_error_shows_over_it(tree, tmp_pat
         assert browser.evaluate(OVERLAY) == ""
     finally:
         browser.close()
-        preview.process.send_signal(signal.SIGINT)
-        code = preview.process.wait(timeout=60)
+        code = preview.stop()
     assert code == 130 and "Preview stopped." in preview.lines
     assert file_digests(tree / "report/output") == published
     assert (tree / "report/_preview/index.html").is_file()
