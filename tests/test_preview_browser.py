@@ -29,6 +29,10 @@ SENTENCE = "This sentence was added while the preview was open."
 OVERLAY = "(document.getElementById('ktreport-preview-error') || {}).textContent || ''"
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Preview:
     """``ktreport preview --port 0`` in ``tree``; its lines are collected as they come."""
 
@@ -43,6 +47,9 @@ class Preview:
             text=True,
             # faulthandler: on SIGABRT every thread's stack goes to the lines (see stop()).
             env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+            # Ctrl-C as in a terminal: a test run started in the background (`make test &`)
+            # ignores SIGINT, and its children would inherit that and never stop.
+            preexec_fn=_default_interrupt,
         )
         threading.Thread(target=self._read, daemon=True).start()
 
