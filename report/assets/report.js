@@ -30,14 +30,14 @@
       }
     });
     if (heatmap) copy.xaxis.tickangle = -90;
-    // Rows whose labels wrap (narrowData) need their lines' height: the chart grows
-    // rather than let the labels run into each other.
+    // Rows whose labels wrapped (``data`` is narrowData's) need their lines' height: the
+    // chart grows rather than let the labels run into each other.
     var rows = {}, lines = 1;
     data.forEach(function (trace) {
       if (trace.type === "heatmap" || !categories(trace.y)) return;
       trace.y.forEach(function (label) {
         rows[label] = true;
-        lines = Math.max(lines, String(wrapLabel(label)).split("<br>").length);
+        lines = Math.max(lines, String(label).split("<br>").length);
       });
     });
     var needed = Object.keys(rows).length * (lines * 12 + 4) + 140;
@@ -137,9 +137,8 @@
   function draw(target, figure) {
     var width = target.getBoundingClientRect().width;
     target.dataset.narrow = width < NARROW ? "yes" : "no";
-    return Plotly.react(
-      target, narrowData(figure.data, width), narrowLayout(figure.layout, figure.data, width), CONFIG,
-    );
+    var data = narrowData(figure.data, width);
+    return Plotly.react(target, data, narrowLayout(figure.layout, data, width), CONFIG);
   }
 
   document.querySelectorAll("script.plotly-data").forEach(function (data) {

@@ -157,7 +157,7 @@ def assemble(
         raise RenderProblem(
             f"the template {TEMPLATE} lacks the markers {CSS_MARKER} and {SCRIPTS_MARKER}"
         )
-    html = _cell_classes(_header_scopes(html.replace(CSS_MARKER, css, 1)))
+    html = _cell_classes(_header_scopes(html)).replace(CSS_MARKER, css, 1)
     interactive = variant == "interactive"
     if interactive:
         html = source_descriptions(table_frames(html))
